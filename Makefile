@@ -1,0 +1,44 @@
+# make test: everything CI runs. It installs what the tests need (Node
+# packages from the lock file, Debian's chromium when missing and root).
+GO      ?= go
+TEST_FLAGS ?= -race -count=1 -timeout 15m
+FUZZTIME ?= 30s
+N ?= 100000
+
+.PHONY: test vet check-generated generate chromium bench fuzz seed-db build
+
+build:
+	$(GO) build -o helpdesk .
+
+test: vet check-generated chromium
+	$(GO) test $(TEST_FLAGS) ./...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+# Regenerate templ code and CSS, then fail if the committed copies differ.
+check-generated: generate
+	@git diff --exit-code --stat -- '*_templ.go' static/ || { echo "generated files were stale: run make generate and commit"; exit 1; }
+
+generate:
+	@if [ -d views ]; then $(GO) tool templ generate; fi
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error && npm run --silent build:css; fi
+
+# Browser tests drive Debian's chromium; install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need chromium: run sudo apt-get install chromium"; exit 1; fi; }
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s -count 1 ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzCreateTicketJSON -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -run '^$$' -fuzz FuzzMultipart -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -run '^$$' -fuzz FuzzListQuery -fuzztime $(FUZZTIME) ./handlers
+
+# A database of N generated tickets in ./data-seed, for trying the desk at scale.
+seed-db:
+	$(GO) run ./internal/seeddb -n $(N) -data ./data-seed

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// userAdd creates an agent account; the password is one line of stdin.
+func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var data, email, name, role string
+	f := newFlags("user add", stderr)
+	f.dataFlag(&data)
+	f.string(&email, "email", "", "", "the agent's email (their sign-in name)")
+	f.string(&name, "name", "", "", "the agent's full name")
+	f.string(&role, "role", "", "agent", "admin or agent")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if email == "" || name == "" {
+		return errUsage{"user add needs --email and --name"}
+	}
+	if role != db.RoleAdmin && role != db.RoleAgent {
+		return errUsage{fmt.Sprintf("invalid --role %q: want admin or agent", role)}
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return errUsage{"user add reads the password from standard input (one line)"}
+	}
+	password := strings.TrimRight(line, "\r\n")
+
+	store, err := db.Open(data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.CreateUser(context.Background(), db.NewUser{Email: email, Name: name, Role: role, Password: password})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, u.ID)
+	return nil
+}
+
+// apikeyCreate mints an API key and prints it alone on the last line.
+func apikeyCreate(args []string, stdout, stderr io.Writer) error {
+	var data, name, role string
+	f := newFlags("apikey create", stderr)
+	f.dataFlag(&data)
+	f.string(&name, "name", "", "", "what the key is for (the calling service)")
+	f.string(&role, "role", "", "agent", "agent, or admin to also delete tickets")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(name) == "" {
+		return errUsage{"apikey create needs --name"}
+	}
+	if role != db.RoleAdmin && role != db.RoleAgent {
+		return errUsage{fmt.Sprintf("invalid --role %q: want agent or admin", role)}
+	}
+	store, err := db.Open(data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	k, secret, err := store.CreateAPIKey(context.Background(), name, role)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "API key %d (%s, role %s); it is shown only now:\n%s\n", k.ID, k.Name, k.Role, secret)
+	return nil
+}
+
+// backup copies the database and attachments into a folder while the
+// server may be running.
+func backup(args []string, stdout, stderr io.Writer) error {
+	var data string
+	f := newFlags("backup", stderr)
+	f.dataFlag(&data)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() != 1 {
+		return errUsage{"usage: helpdesk backup [--data DIR] DIR"}
+	}
+	store, err := db.Open(data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	r, err := store.Backup(context.Background(), f.Arg(0), filepath.Join(data, "attachments"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s: database and %d attachment files\n", f.Arg(0), r.Files)
+	return nil
+}
+
+// describe turns a validation error into one readable line.
+func describe(err error) error {
+	var de *db.Error
+	if !errors.As(err, &de) || len(de.Fields) == 0 {
+		return err
+	}
+	parts := make([]string, len(de.Fields))
+	for i, fe := range de.Fields {
+		parts[i] = fe.Field + " " + fe.Message
+	}
+	return errors.New(strings.Join(parts, "; "))
+}

@@ -1,0 +1,146 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Author types of a message.
+const (
+	AuthorRequester = "requester"
+	AuthorAgent     = "agent"
+	AuthorSystem    = "system"
+)
+
+// Author is who wrote a message.
+type Author struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// Message is one entry of a ticket's conversation. Internal messages are
+// agents' notes, which requesters never see anywhere.
+type Message struct {
+	ID          int64        `json:"id"`
+	TicketID    int64        `json:"ticketId"`
+	Author      Author       `json:"author"`
+	AuthorID    *int64       `json:"-"`
+	Body        string       `json:"body"`
+	Internal    bool         `json:"internal"`
+	CreatedAt   Time         `json:"createdAt"`
+	Attachments []Attachment `json:"attachments"`
+}
+
+// NewMessage is a message to add. Internal is only for agents.
+type NewMessage struct {
+	Body        string
+	Internal    bool
+	Attachments []NewAttachment
+}
+
+// AddMessage appends a message (with its files) to a ticket's thread and
+// touches the ticket. maxFiles bounds the ticket's files in all. Closed
+// tickets take no more messages (ECONFLICT).
+func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Actor, maxFiles int) (Message, error) {
+	var v Invalid
+	body, _ := v.text("body", m.Body, MaxMessageLen, true)
+	if err := v.Err(); err != nil {
+		return Message{}, err
+	}
+	authorType := AuthorRequester
+	var authorID *int64
+	switch by.Type {
+	case "agent", "apikey":
+		authorType = AuthorAgent
+	case "system":
+		authorType = AuthorSystem
+	}
+	if by.Type == "agent" && by.ID != 0 {
+		id := by.ID
+		authorID = &id
+	}
+	if m.Internal && authorType != AuthorAgent {
+		return Message{}, Errorf(EFORBIDDEN, "only agents write internal notes")
+	}
+	msg := Message{TicketID: ticketID, Author: Author{Type: authorType, Name: by.Name}, AuthorID: authorID,
+		Body: body, Internal: m.Internal, Attachments: []Attachment{}}
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		msg.Attachments = msg.Attachments[:0]
+		t, err := findTicket(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		if t.Status == StatusClosed {
+			return Errorf(ECONFLICT, "ticket is closed")
+		}
+		if len(m.Attachments) > 0 {
+			n, err := countAttachments(tx, ticketID)
+			if err != nil {
+				return err
+			}
+			if n+len(m.Attachments) > maxFiles {
+				return Errorf(ETOOLARGE, "a ticket holds at most %d files; it has %d", maxFiles, n)
+			}
+		}
+		now := Time{d.now()}
+		msg.CreatedAt = now
+		if err := tx.QueryRow(`INSERT INTO messages (ticket_id, author_type, author_id, author_name, body, internal, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			ticketID, authorType, authorID, by.Name, body, m.Internal, now).Scan(&msg.ID); err != nil {
+			return fmt.Errorf("db: unable to insert message: %w", err)
+		}
+		for _, a := range m.Attachments {
+			att, err := insertAttachment(tx, ticketID, &msg.ID, a, now)
+			if err != nil {
+				return err
+			}
+			msg.Attachments = append(msg.Attachments, att)
+		}
+		return touchTicket(tx, ticketID, now)
+	})
+	return msg, err
+}
+
+// Messages lists a ticket's thread, oldest first, with each message's
+// files. withInternal false leaves agents' notes (and their files) out.
+func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([]Message, error) {
+	rows, err := d.read.QueryContext(ctx, `
+		SELECT id, ticket_id, author_type, author_id, author_name, body, internal, created_at
+		FROM messages WHERE ticket_id = ? AND (internal = 0 OR ?) ORDER BY id`, ticketID, withInternal)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list messages: %w", err)
+	}
+	defer rows.Close()
+	msgs := []Message{}
+	index := map[int64]int{}
+	for rows.Next() {
+		var m Message
+		var author sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author.Type, &author, &m.Author.Name, &m.Body, &m.Internal, &m.CreatedAt); err != nil {
+			return nil, fmt.Errorf("db: unable to scan message: %w", err)
+		}
+		if author.Valid {
+			m.AuthorID = &author.Int64
+		}
+		m.Attachments = []Attachment{}
+		index[m.ID] = len(msgs)
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	atts, err := d.attachmentsOf(ctx, []int64{ticketID}, withInternal)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts[ticketID] {
+		if a.MessageID == nil {
+			continue
+		}
+		if i, ok := index[*a.MessageID]; ok {
+			msgs[i].Attachments = append(msgs[i].Attachments, a)
+		}
+	}
+	return msgs, nil
+}

@@ -1,0 +1,188 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// TicketPatch is a change to a ticket's workflow fields; nil means unchanged.
+// AssigneeID points to 0 to unassign.
+type TicketPatch struct {
+	Status     *string
+	Category   *string
+	Priority   *string
+	AssigneeID *int64
+}
+
+// UpdateTicket applies p, recording each changed field in the history. A
+// status move the workflow forbids, or any change to a closed ticket, is an
+// ECONFLICT naming the allowed next states.
+func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor) (Ticket, error) {
+	var v Invalid
+	var status Status
+	if p.Status != nil {
+		st, ok := ParseStatus(*p.Status)
+		if !ok {
+			v.Add("status", "must be one of created, open, in_progress, resolved, closed")
+		}
+		status = st
+	}
+	var category Category
+	if p.Category != nil {
+		c, err := d.FindCategory(ctx, *p.Category)
+		switch {
+		case ErrorCode(err) == ENOTFOUND || err == nil && c.Retired:
+			v.Add("category", "is not a known category")
+		case err != nil:
+			return Ticket{}, err
+		}
+		category = c
+	}
+	var priority Priority
+	if p.Priority != nil {
+		pr, ok := ParsePriority(*p.Priority)
+		if !ok {
+			v.Add("priority", "must be one of low, normal, high, urgent")
+		}
+		priority = pr
+	}
+	if p.AssigneeID != nil && *p.AssigneeID != 0 {
+		u, err := d.User(ctx, *p.AssigneeID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND || err == nil && !u.Active:
+			v.Add("assigneeId", "is not an active agent")
+		case err != nil:
+			return Ticket{}, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Ticket{}, err
+	}
+
+	var t Ticket
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		t, err = findTicket(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if t.Status == StatusClosed {
+			return &Error{Code: ECONFLICT, Message: "ticket is closed; closed is final", Allowed: []string{}}
+		}
+		now := Time{d.now()}
+		changed := false
+		set := func(column, field, from, to string, value any) error {
+			if from == to {
+				return nil
+			}
+			changed = true
+			if _, err := tx.Exec(`UPDATE tickets SET `+column+` = ? WHERE id = ?`, value, id); err != nil {
+				return fmt.Errorf("db: unable to update %s: %w", field, err)
+			}
+			return insertEvent(tx, id, by, field, from, to, now)
+		}
+		if p.Status != nil && status != t.Status {
+			if !t.Status.CanMoveTo(status) {
+				return transitionConflict(t.Status, status)
+			}
+			if err := set("status", "status", string(t.Status), string(status), status); err != nil {
+				return err
+			}
+			t.Status = status
+		}
+		if p.Category != nil {
+			if err := set("category_id", "category", t.Category, category.Name, category.ID); err != nil {
+				return err
+			}
+			t.Category, t.CategoryES = category.Name, category.NameES
+		}
+		if p.Priority != nil {
+			if err := set("priority", "priority", string(t.Priority), string(priority), priority); err != nil {
+				return err
+			}
+			t.Priority = priority
+		}
+		if p.AssigneeID != nil {
+			from, to := idString(t.AssigneeID), idString(p.AssigneeID)
+			if err := set("assignee_id", "assignee", from, to, sql.NullInt64{Int64: *p.AssigneeID, Valid: *p.AssigneeID != 0}); err != nil {
+				return err
+			}
+			t.AssigneeID = nil
+			if *p.AssigneeID != 0 {
+				t.AssigneeID = p.AssigneeID
+			}
+		}
+		if changed {
+			t.UpdatedAt = now
+			if _, err := tx.Exec(`UPDATE tickets SET updated_at = ? WHERE id = ?`, now, id); err != nil {
+				return fmt.Errorf("db: unable to touch ticket: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Ticket{}, err
+	}
+	atts, err := d.attachmentsOf(ctx, []int64{id}, true)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if a := atts[id]; a != nil {
+		t.Attachments = a
+	}
+	return t, nil
+}
+
+func transitionConflict(from, to Status) *Error {
+	next := from.Next()
+	allowed := make([]string, len(next))
+	for i, s := range next {
+		allowed[i] = string(s)
+	}
+	return &Error{
+		Code:    ECONFLICT,
+		Message: fmt.Sprintf("cannot move from %s to %s; allowed: %s", from, to, strings.Join(allowed, ", ")),
+		Allowed: allowed,
+	}
+}
+
+func idString(id *int64) string {
+	if id == nil || *id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
+}
+
+// Event is one recorded change to a ticket.
+type Event struct {
+	ID        int64  `json:"id"`
+	ActorType string `json:"actorType"`
+	ActorName string `json:"actorName"`
+	Field     string `json:"field"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	CreatedAt Time   `json:"createdAt"`
+}
+
+// Events lists a ticket's history, oldest first.
+func (d *DB) Events(ctx context.Context, ticketID int64) ([]Event, error) {
+	rows, err := d.read.QueryContext(ctx, `
+		SELECT id, actor_type, actor_name, field, coalesce(from_value, ''), coalesce(to_value, ''), created_at
+		FROM ticket_events WHERE ticket_id = ? ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list events: %w", err)
+	}
+	defer rows.Close()
+	events := []Event{}
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.ActorType, &e.ActorName, &e.Field, &e.From, &e.To, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("db: unable to scan event: %w", err)
+		}
+		events = append(events, e)
+	}
+	return events, rows.Err()
+}

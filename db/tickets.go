@@ -1,0 +1,251 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+)
+
+// Ticket is one support request.
+type Ticket struct {
+	ID          int64        `json:"id"`
+	RoleContext Role         `json:"roleContext"`
+	FullName    string       `json:"fullName"`
+	Email       string       `json:"email"`
+	Subject     string       `json:"subject"`
+	Category    string       `json:"category"`
+	CategoryES  string       `json:"-"`
+	Message     string       `json:"message"`
+	Status      Status       `json:"status"`
+	Priority    Priority     `json:"priority"`
+	AssigneeID  *int64       `json:"assigneeId"`
+	Language    string       `json:"language"`
+	CreatedAt   Time         `json:"createdAt"`
+	UpdatedAt   Time         `json:"updatedAt"`
+	Attachments []Attachment `json:"attachments"`
+}
+
+// Actor is who made a change, for the history and the thread.
+type Actor struct {
+	Type string // "requester", "agent", "apikey" or "system"
+	ID   int64  // user or API key id; 0 for requester and system
+	Name string
+}
+
+// NewTicket is a create request as received, before validation.
+type NewTicket struct {
+	RoleContext string
+	FullName    string
+	Email       string
+	Subject     string
+	Category    string
+	Message     string
+	Status      string // "created" or "open"; empty means open
+	Language    string // "en" or "es"; empty means en
+	Attachments []NewAttachment
+}
+
+// validTicket is a NewTicket that passed Validate.
+type validTicket struct {
+	NewTicket
+	role     Role
+	status   Status
+	category Category
+}
+
+// Validate checks every field of t, resolving the category by name or alias.
+// It returns an EINVALID *Error naming each field at fault.
+func (d *DB) validateTicket(ctx context.Context, t NewTicket) (validTicket, error) {
+	var v Invalid
+	vt := validTicket{NewTicket: t}
+	if r, ok := ParseRole(t.RoleContext); ok {
+		vt.role = r
+	} else if t.RoleContext == "" {
+		v.Add("roleContext", "is required")
+	} else {
+		v.Add("roleContext", "must be tourist, guide or guest")
+	}
+	vt.FullName, _ = v.text("fullName", t.FullName, MaxNameLen, true)
+	vt.Email = v.email("email", t.Email)
+	vt.Subject, _ = v.text("subject", t.Subject, MaxSubjectLen, true)
+	vt.Message, _ = v.text("message", t.Message, MaxMessageLen, true)
+	if name, ok := v.text("category", t.Category, MaxSubjectLen, true); ok {
+		c, err := d.FindCategory(ctx, name)
+		switch {
+		case ErrorCode(err) == ENOTFOUND || err == nil && c.Retired:
+			v.Add("category", "is not a known category")
+		case err != nil:
+			return vt, err
+		default:
+			vt.category = c
+		}
+	}
+	switch st, ok := ParseStatus(t.Status); {
+	case t.Status == "":
+		vt.status = StatusOpen
+	case ok && (st == StatusCreated || st == StatusOpen):
+		vt.status = st
+	default:
+		v.Add("status", "a new ticket starts as created or open")
+	}
+	if vt.Language != "es" {
+		vt.Language = "en"
+	}
+	for i := range vt.Attachments {
+		if a := &vt.Attachments[i]; a.ExternalURL != "" || a.StorageName == "" {
+			v.reference("attachments["+strconv.Itoa(i)+"]", a)
+		}
+	}
+	return vt, v.Err()
+}
+
+// ValidateTicket checks t without storing it; forms use it to re-render.
+func (d *DB) ValidateTicket(ctx context.Context, t NewTicket) error {
+	_, err := d.validateTicket(ctx, t)
+	return err
+}
+
+// CreateTicket validates and stores t with its attachments in one
+// transaction. It returns the ticket and its access token, which is shown
+// once and kept only as a hash.
+func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, string, error) {
+	vt, err := d.validateTicket(ctx, t)
+	if err != nil {
+		return Ticket{}, "", err
+	}
+	token, hash := newSecret(TicketTokenPrefix)
+	now := Time{d.now()}
+	tk := Ticket{
+		RoleContext: vt.role, FullName: vt.FullName, Email: vt.Email, Subject: vt.Subject,
+		Category: vt.category.Name, CategoryES: vt.category.NameES, Message: vt.Message,
+		Status: vt.status, Priority: "normal", Language: vt.Language,
+		CreatedAt: now, UpdatedAt: now, Attachments: []Attachment{},
+	}
+	err = d.write(ctx, func(tx *sql.Tx) error {
+		tk.Attachments = tk.Attachments[:0]
+		if err := tx.QueryRow(`
+			INSERT INTO tickets (role_context, full_name, email, subject, category_id, message,
+			                     status, priority, language, access_token_hash, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tk.RoleContext, tk.FullName, tk.Email, tk.Subject, vt.category.ID, tk.Message,
+			tk.Status, tk.Priority, tk.Language, hash, now, now).Scan(&tk.ID); err != nil {
+			return fmt.Errorf("db: unable to insert ticket: %w", err)
+		}
+		for _, a := range vt.Attachments {
+			att, err := insertAttachment(tx, tk.ID, nil, a, now)
+			if err != nil {
+				return err
+			}
+			tk.Attachments = append(tk.Attachments, att)
+		}
+		return insertEvent(tx, tk.ID, by, "status", "", string(tk.Status), now)
+	})
+	if err != nil {
+		return Ticket{}, "", err
+	}
+	return tk, token, nil
+}
+
+const ticketColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, c.name, c.name_es,
+	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTicket(s scanner) (Ticket, error) {
+	var t Ticket
+	var assignee sql.NullInt64
+	err := s.Scan(&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
+		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt)
+	if assignee.Valid {
+		t.AssigneeID = &assignee.Int64
+	}
+	t.Attachments = []Attachment{}
+	return t, err
+}
+
+// Ticket returns the ticket with its attachments; withInternal false
+// (requesters) leaves out the files of internal notes.
+func (d *DB) Ticket(ctx context.Context, id int64, withInternal bool) (Ticket, error) {
+	t, err := findTicket(ctx, d.read, id)
+	if err != nil {
+		return t, err
+	}
+	atts, err := d.attachmentsOf(ctx, []int64{id}, withInternal)
+	if err != nil {
+		return t, err
+	}
+	if a := atts[id]; a != nil {
+		t.Attachments = a
+	}
+	return t, nil
+}
+
+func findTicket(ctx context.Context, q querier, id int64) (Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+`
+		FROM tickets t JOIN categories c ON c.id = t.category_id WHERE t.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return t, Errorf(ENOTFOUND, "ticket %d not found", id)
+	}
+	if err != nil {
+		return t, fmt.Errorf("db: unable to fetch ticket: %w", err)
+	}
+	return t, nil
+}
+
+// TicketIDByToken returns the id of the ticket whose access token is token.
+func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
+	var id int64
+	err := d.read.QueryRowContext(ctx,
+		`SELECT id FROM tickets WHERE access_token_hash = ?`, hashSecret(token)).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, Errorf(ENOTFOUND, "no ticket for that token")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to find ticket by token: %w", err)
+	}
+	return id, nil
+}
+
+// DeleteTicket removes the ticket with its history, messages and attachment
+// rows. It returns the storage names of the files the caller must remove
+// from disk (a crash before that leaves orphans, swept at the next start).
+func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
+	var names []string
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		names = names[:0]
+		rows, err := tx.Query(`SELECT storage_name FROM attachments WHERE ticket_id = ? AND storage_name IS NOT NULL`, id)
+		if err != nil {
+			return fmt.Errorf("db: unable to list files: %w", err)
+		}
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return fmt.Errorf("db: unable to scan file: %w", err)
+			}
+			names = append(names, n)
+		}
+		rows.Close()
+		res, err := tx.Exec(`DELETE FROM tickets WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("db: unable to delete ticket: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "ticket %d not found", id)
+		}
+		return nil
+	})
+	return names, err
+}
+
+func insertEvent(tx *sql.Tx, ticketID int64, by Actor, field, from, to string, at Time) error {
+	_, err := tx.Exec(`
+		INSERT INTO ticket_events (ticket_id, actor_type, actor_id, actor_name, field, from_value, to_value, created_at)
+		VALUES (?, ?, nullif(?, 0), ?, ?, nullif(?, ''), nullif(?, ''), ?)`,
+		ticketID, by.Type, by.ID, by.Name, field, from, to, at)
+	if err != nil {
+		return fmt.Errorf("db: unable to record event: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// User roles: agents work tickets; admins also manage people, keys and
+// categories, and may delete tickets.
+const (
+	RoleAgent = "agent"
+	RoleAdmin = "admin"
+)
+
+// MinPasswordLen is the shortest password we accept.
+const MinPasswordLen = 10
+
+// User is an agent or admin account.
+type User struct {
+	ID        int64  `json:"id"`
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Active    bool   `json:"active"`
+	CreatedAt Time   `json:"createdAt"`
+}
+
+// NewUser is an account to create.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     string
+	Password string
+}
+
+// CreateUser validates u and stores it with a bcrypt hash of its password.
+func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
+	var v Invalid
+	email := v.email("email", u.Email)
+	name, _ := v.text("name", u.Name, MaxNameLen, true)
+	if u.Role != RoleAgent && u.Role != RoleAdmin {
+		v.Add("role", "must be agent or admin")
+	}
+	if len([]rune(u.Password)) < MinPasswordLen {
+		v.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+	} else if len(u.Password) > 72 {
+		v.Add("password", "must be at most 72 bytes") // bcrypt's limit
+	}
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.DefaultCost)
+	if err != nil {
+		return User{}, fmt.Errorf("db: unable to hash password: %w", err)
+	}
+	user := User{Email: email, Name: name, Role: u.Role, Active: true, CreatedAt: Time{d.now()}}
+	err = d.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRow(`INSERT INTO users (email, name, role, password_hash, created_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, email, name, u.Role, string(hash), user.CreatedAt).Scan(&user.ID)
+		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+			return &Error{Code: ECONFLICT, Message: "an account with that email exists",
+				Fields: []FieldError{{Field: "email", Message: "is already in use"}}}
+		}
+		if err != nil {
+			return fmt.Errorf("db: unable to insert user: %w", err)
+		}
+		return nil
+	})
+	return user, err
+}
+
+// User returns the account with id.
+func (d *DB) User(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := d.read.QueryRowContext(ctx, `SELECT id, email, name, role, active, created_at FROM users WHERE id = ?`, id).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt)
+	if err == sql.ErrNoRows {
+		return u, Errorf(ENOTFOUND, "user %d not found", id)
+	}
+	if err != nil {
+		return u, fmt.Errorf("db: unable to fetch user: %w", err)
+	}
+	return u, nil
+}
+
+// CountUsers counts accounts, active or not.
+func (d *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: unable to count users: %w", err)
+	}
+	return n, nil
+}
+
+// RandomPassword returns a password for one-time use (first start, resets).
+func RandomPassword() string {
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,125 @@
+package db
+
+import (
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Field limits, in characters after trimming.
+const (
+	MaxNameLen     = 120
+	MaxEmailLen    = 254
+	MaxSubjectLen  = 200
+	MaxMessageLen  = 10000
+	MaxFileNameLen = 255
+	MaxURLLen      = 2048
+)
+
+// AllowedTypes are the attachment types we accept, detected from content.
+var AllowedTypes = []string{
+	"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+}
+
+// IsAllowedType reports whether mime is one of AllowedTypes.
+func IsAllowedType(mime string) bool {
+	for _, t := range AllowedTypes {
+		if t == mime {
+			return true
+		}
+	}
+	return false
+}
+
+// text validates one free-text field: valid UTF-8, no NUL, 1..max characters
+// after trimming (0..max when optional). It returns the trimmed value and
+// whether it passed.
+func (v *Invalid) text(field, value string, max int, required bool) (string, bool) {
+	if !utf8.ValidString(value) {
+		v.Add(field, "must be valid UTF-8 text")
+		return "", false
+	}
+	if strings.ContainsRune(value, 0) {
+		v.Add(field, "must not contain NUL characters")
+		return "", false
+	}
+	value = strings.TrimSpace(value)
+	n := utf8.RuneCountInString(value)
+	switch {
+	case n == 0 && required:
+		v.Add(field, "is required")
+		return value, false
+	case n > max:
+		v.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+		return value, false
+	}
+	return value, true
+}
+
+// email validates an address: a bare addr-spec with a dotted domain.
+func (v *Invalid) email(field, value string) string {
+	value, ok := v.text(field, value, MaxEmailLen, true)
+	if ok && !ValidEmail(value) {
+		v.Add(field, "must be a valid email address")
+	}
+	return value
+}
+
+// ValidEmail reports whether s is a plain address like ana@example.com.
+func ValidEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".") &&
+		!strings.ContainsAny(s, " \t\r\n<>\"")
+}
+
+// CleanFileName strips any path a client sent with a file name and bounds
+// its length; an empty result becomes "file".
+func CleanFileName(name string) string {
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, "")
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSpace(name)
+	if name == "." || name == ".." {
+		name = ""
+	}
+	for utf8.RuneCountInString(name) > MaxFileNameLen {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" {
+		return "file"
+	}
+	return name
+}
+
+// reference validates a file hosted elsewhere, named in a JSON create.
+func (v *Invalid) reference(field string, a *NewAttachment) {
+	name, _ := v.text(field+".fileName", a.FileName, MaxFileNameLen, true)
+	a.FileName = CleanFileName(name)
+	u, err := url.Parse(a.ExternalURL)
+	if len(a.ExternalURL) > MaxURLLen || err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		v.Add(field+".fileUrl", "must be an https URL")
+	}
+	if !IsAllowedType(a.MimeType) {
+		v.Add(field+".mimeType", "must be one of "+strings.Join(AllowedTypes, ", "))
+	}
+	if a.FileSize < 0 {
+		v.Add(field+".fileSize", "must not be negative")
+	}
+}

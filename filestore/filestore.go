@@ -1,0 +1,221 @@
+// Package filestore keeps attachment files under the data directory. A file
+// is streamed to a temporary name, synced, and only then renamed into place,
+// so a crash never leaves a partial file where a row could point to it.
+package filestore
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// Store is the attachments folder.
+type Store struct {
+	dir string
+	tmp string
+}
+
+// Open creates (if needed) the attachments folder inside dataDir and empties
+// its temporary folder, where only interrupted uploads can be.
+func Open(dataDir string) (*Store, error) {
+	s := &Store{dir: filepath.Join(dataDir, "attachments")}
+	s.tmp = filepath.Join(s.dir, "tmp")
+	if err := os.RemoveAll(s.tmp); err != nil {
+		return nil, fmt.Errorf("filestore: unable to clear temp folder: %w", err)
+	}
+	if err := os.MkdirAll(s.tmp, 0o750); err != nil {
+		return nil, fmt.Errorf("filestore: unable to create folder: %w", err)
+	}
+	return s, nil
+}
+
+// Dir is the folder that holds the stored files.
+func (s *Store) Dir() string { return s.dir }
+
+// Upload is a received file waiting in the temporary folder.
+type Upload struct {
+	FileName string // the uploader's name, cleaned of any path
+	MimeType string // detected from the bytes
+	Size     int64
+	name     string // random storage name
+	store    *Store
+	kept     bool
+}
+
+// Receive streams r into a temporary file, at most maxBytes. It answers
+// ETOOLARGE past the limit and EUNSUPPORTED when the content is not one of
+// the allowed types; either way nothing is left on disk.
+func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, error) {
+	u := &Upload{FileName: db.CleanFileName(fileName), name: randomName(), store: s}
+	f, err := os.OpenFile(u.tmpPath(), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("filestore: unable to create temp file: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(u.tmpPath())
+		}
+	}()
+
+	// Sniff the first 512 bytes (all http.DetectContentType reads).
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, &ReadError{Err: err}
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, db.Errorf(db.EINVALID, "%q is empty", u.FileName)
+	}
+	u.MimeType = DetectType(head)
+	if !db.IsAllowedType(u.MimeType) {
+		return nil, db.Errorf(db.EUNSUPPORTED, "%q is not an accepted file type (PNG, JPEG, GIF, WebP, PDF or plain text)", u.FileName)
+	}
+	if _, err := f.Write(head); err != nil {
+		return nil, fmt.Errorf("filestore: unable to write: %w", err)
+	}
+	rest, err := io.Copy(f, io.LimitReader(r, maxBytes-int64(n)+1))
+	if err != nil {
+		return nil, &ReadError{Err: err}
+	}
+	u.Size = int64(n) + rest
+	if u.Size > maxBytes {
+		return nil, db.Errorf(db.ETOOLARGE, "%q is larger than %d MB", u.FileName, maxBytes>>20)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("filestore: unable to sync: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("filestore: unable to close: %w", err)
+	}
+	ok = true
+	return u, nil
+}
+
+// ReadError is a failure to read the upload from the client (as opposed
+// to a failure of the disk): the client's fault, not ours.
+type ReadError struct{ Err error }
+
+func (e *ReadError) Error() string { return "filestore: unable to read upload: " + e.Err.Error() }
+
+// Unwrap exposes the reader's error.
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// DetectType names the content type of a file from its first bytes,
+// without parameters ("text/plain", not "text/plain; charset=utf-8").
+func DetectType(head []byte) string {
+	t := http.DetectContentType(head)
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = t[:i]
+	}
+	return t
+}
+
+// Keep moves the upload into place and syncs the folder so the rename is
+// durable. Call it before committing the row that names the file.
+func (u *Upload) Keep() error {
+	if err := os.Rename(u.tmpPath(), u.store.path(u.name)); err != nil {
+		return fmt.Errorf("filestore: unable to move upload into place: %w", err)
+	}
+	u.kept = true
+	return syncDir(u.store.dir)
+}
+
+// Discard removes the upload, kept or not; for when its row was not written.
+func (u *Upload) Discard() {
+	if u.kept {
+		u.store.Remove(u.name)
+		return
+	}
+	os.Remove(u.tmpPath())
+}
+
+// Attachment describes the upload for the database.
+func (u *Upload) Attachment() db.NewAttachment {
+	return db.NewAttachment{FileName: u.FileName, MimeType: u.MimeType, FileSize: u.Size, StorageName: u.name}
+}
+
+func (u *Upload) tmpPath() string { return filepath.Join(u.store.tmp, u.name) }
+
+// Open opens a stored file for reading.
+func (s *Store) Open(name string) (*os.File, error) {
+	if !validName(name) {
+		return nil, os.ErrNotExist
+	}
+	return os.Open(s.path(name))
+}
+
+// Remove deletes stored files, logging (not failing) on error: a file left
+// behind is an orphan the next start-up sweep removes.
+func (s *Store) Remove(names ...string) {
+	for _, name := range names {
+		if !validName(name) {
+			continue
+		}
+		if err := os.Remove(s.path(name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			slog.Warn("filestore: unable to remove file", "name", name, "err", err)
+		}
+	}
+}
+
+// Sweep removes every stored file whose name known does not report, the
+// orphans of a crash between writing a file and committing (or after
+// deleting) its row. It returns how many it removed.
+func (s *Store) Sweep(known map[string]bool) (int, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return 0, fmt.Errorf("filestore: unable to list files: %w", err)
+	}
+	removed := 0
+	for _, e := range entries {
+		if e.IsDir() || known[e.Name()] {
+			continue
+		}
+		if err := os.Remove(s.path(e.Name())); err == nil {
+			removed++
+		}
+	}
+	return removed, nil
+}
+
+func (s *Store) path(name string) string { return filepath.Join(s.dir, name) }
+
+func randomName() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// validName guards Open and Remove against names that are not ours.
+func validName(name string) bool {
+	if len(name) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("filestore: unable to open folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("filestore: unable to sync folder: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"mime"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// uploadAttachments handles POST /api/support-tickets/{id}/attachments:
+// one or more file parts named "file", all stored or none.
+func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
+	id, err := ticketID(c, "id")
+	if err != nil {
+		return err
+	}
+	form, err := h.readMultipart(c, "file", h.cfg.MaxFiles)
+	if err != nil {
+		return err
+	}
+	if len(form.Files) == 0 {
+		return &db.Error{Code: db.EINVALID, Message: "send at least one file part named \"file\"",
+			Fields: []db.FieldError{{Field: "file", Message: "is required"}}}
+	}
+	if err := form.Keep(); err != nil {
+		form.Discard()
+		return err
+	}
+	atts, err := h.db.AddAttachments(c.UserContext(), id, form.Attachments(), h.cfg.MaxFiles)
+	if err != nil {
+		form.Discard()
+		return err
+	}
+	for i := range atts {
+		atts[i] = h.presentAttachment(atts[i])
+	}
+	return c.Status(fiber.StatusCreated).JSON(atts)
+}
+
+// listAttachments handles GET /api/support-tickets/{id}/attachments.
+func (h *Handler) listAttachments(c *fiber.Ctx) error {
+	id, err := ticketID(c, "id")
+	if err != nil {
+		return err
+	}
+	atts, err := h.db.Attachments(c.UserContext(), id, principal(c).IsAgent())
+	if err != nil {
+		return err
+	}
+	for i := range atts {
+		atts[i] = h.presentAttachment(atts[i])
+	}
+	return c.JSON(atts)
+}
+
+// downloadAttachment serves a stored file's bytes, always as a download and
+// with its sniffed type, so a browser never runs it as a page. A reference
+// redirects to where it is hosted.
+func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
+	a, err := h.attachmentParam(c)
+	if err != nil {
+		return err
+	}
+	if a.StorageName == "" {
+		return c.Redirect(a.FileURL, fiber.StatusFound)
+	}
+	f, err := h.files.Open(a.StorageName)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.MimeType)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition("attachment", a.FileName))
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	return c.SendStream(f, int(a.FileSize))
+}
+
+// deleteAttachment handles DELETE /api/support-tickets/{id}/attachments/{attachmentId}.
+func (h *Handler) deleteAttachment(c *fiber.Ctx) error {
+	a, err := h.attachmentParam(c)
+	if err != nil {
+		return err
+	}
+	name, err := h.db.DeleteAttachment(c.UserContext(), a.TicketID, a.ID)
+	if err != nil {
+		return err
+	}
+	h.files.Remove(name)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) attachmentParam(c *fiber.Ctx) (db.Attachment, error) {
+	tid, err := ticketID(c, "id")
+	if err != nil {
+		return db.Attachment{}, err
+	}
+	aid, err := ticketID(c, "attachmentId")
+	if err != nil {
+		return db.Attachment{}, err
+	}
+	return h.db.Attachment(c.UserContext(), tid, aid, principal(c).IsAgent())
+}
+
+// contentDisposition builds the header; mime encodes a non-ASCII name as
+// RFC 2231 filename*=utf-8”..., which browsers understand.
+func contentDisposition(kind, name string) string {
+	if v := mime.FormatMediaType(kind, map[string]string{"filename": name}); v != "" {
+		return v
+	}
+	return kind
+}

@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// ticketFields are the create fields shared by JSON bodies, multipart bodies
+// and the support form, so every way in goes through one validation.
+var ticketFields = []string{"roleContext", "fullName", "email", "subject", "category", "message", "status", "language"}
+
+// newTicketFrom builds a NewTicket from field values by name.
+func newTicketFrom(get func(string) string) db.NewTicket {
+	return db.NewTicket{
+		RoleContext: get("roleContext"), FullName: get("fullName"), Email: get("email"),
+		Subject: get("subject"), Category: get("category"), Message: get("message"),
+		Status: get("status"), Language: get("language"),
+	}
+}
+
+// decodeTicketJSON reads a JSON create body. createdAt and updatedAt are
+// accepted and ignored: the server's clock decides. attachments may list
+// files hosted elsewhere, stored as references and never fetched.
+func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
+	obj, err := readJSONObject(c)
+	if err != nil {
+		return db.NewTicket{}, err
+	}
+	return newTicketFromJSON(obj, maxFiles)
+}
+
+func newTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTicket, error) {
+	f := jsonFields{obj: obj}
+	t := newTicketFrom(f.string)
+	if raw, ok := obj["attachments"]; ok && string(raw) != "null" {
+		var refs []map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &refs); err != nil {
+			f.v.Add("attachments", "must be an array of {fileName, fileUrl, mimeType, fileSize}")
+		} else if len(refs) > maxFiles {
+			return t, db.Errorf(db.ETOOLARGE, "at most %d attachments", maxFiles)
+		}
+		for i, ref := range refs {
+			field := "attachments[" + strconv.Itoa(i) + "]"
+			rf := jsonFields{obj: ref}
+			a := db.NewAttachment{
+				FileName:    rf.string("fileName"),
+				ExternalURL: rf.string("fileUrl"),
+				MimeType:    rf.string("mimeType"),
+			}
+			if raw, ok := ref["fileSize"]; ok && string(raw) != "null" {
+				if err := json.Unmarshal(raw, &a.FileSize); err != nil {
+					rf.v.Add("fileSize", "must be a whole number of bytes")
+				}
+			}
+			if a.ExternalURL == "" {
+				rf.v.Add("fileUrl", "is required")
+			}
+			for _, fe := range rf.v.Fields {
+				f.v.Add(field+"."+fe.Field, fe.Message)
+			}
+			t.Attachments = append(t.Attachments, a)
+		}
+	}
+	return t, f.v.Err()
+}

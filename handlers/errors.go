@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// statusOf maps each domain error code to its one HTTP status.
+var statusOf = map[string]int{
+	db.EBADREQUEST:   fiber.StatusBadRequest,
+	db.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	db.EFORBIDDEN:    fiber.StatusForbidden,
+	db.ENOTFOUND:     fiber.StatusNotFound,
+	db.ECONFLICT:     fiber.StatusConflict,
+	db.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
+	db.EUNSUPPORTED:  fiber.StatusUnsupportedMediaType,
+	db.EINVALID:      fiber.StatusUnprocessableEntity,
+	db.ERATELIMITED:  fiber.StatusTooManyRequests,
+	db.EINTERNAL:     fiber.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem details document.
+type Problem struct {
+	Type      string          `json:"type"`
+	Title     string          `json:"title"`
+	Status    int             `json:"status"`
+	Detail    string          `json:"detail,omitempty"`
+	Errors    []db.FieldError `json:"errors,omitempty"`
+	Allowed   []string        `json:"allowed,omitempty"`
+	RequestID string          `json:"requestId,omitempty"`
+}
+
+// problemFor turns any error into a Problem. Errors that are not domain
+// errors are internal: logged in full, shown only as "Internal error" with
+// the request id so a report can be matched to the log.
+func problemFor(c *fiber.Ctx, err error) Problem {
+	var de *db.Error
+	var fe *fiber.Error
+	p := Problem{Type: "about:blank"}
+	switch {
+	case errors.As(err, &de):
+		p.Status = statusOf[de.Code]
+		p.Detail, p.Errors, p.Allowed = de.Message, de.Fields, de.Allowed
+	case errors.As(err, &fe):
+		p.Status = fe.Code
+		p.Detail = fe.Message
+	default:
+		p.Status = fiber.StatusInternalServerError
+	}
+	if p.Status == 0 {
+		p.Status = fiber.StatusInternalServerError
+	}
+	p.Title = http.StatusText(p.Status)
+	if p.Status >= 500 {
+		p.RequestID, _ = c.Locals(requestid.ConfigDefault.ContextKey).(string)
+		slog.Error("request failed", "id", p.RequestID, "method", c.Method(), "route", c.Route().Path, "err", err)
+		p.Detail = "Internal error. Reference: " + p.RequestID
+	}
+	return p
+}
+
+// errorHandler is the one place errors become responses: problem+json under
+// /api, plain text elsewhere (pages bring their own error page).
+func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
+	p := problemFor(c, err)
+	// The rest of a streamed body is not worth reading after a refusal.
+	if c.Request().IsBodyStream() {
+		c.Context().SetConnectionClose()
+	}
+	switch p.Status {
+	case fiber.StatusUnauthorized:
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="helpdesk"`)
+	case fiber.StatusMethodNotAllowed:
+		// Fiber sets Allow itself.
+	}
+	if strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/api" {
+		c.Status(p.Status)
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		c.Response().ResetBody()
+		return c.JSON(p, "application/problem+json")
+	}
+	return h.pageError(c, p)
+}
+
+// pageError answers an error outside the API.
+func (h *Handler) pageError(c *fiber.Ctx, p Problem) error {
+	c.Status(p.Status)
+	c.Response().ResetBody()
+	return c.SendString(p.Title + "\n" + p.Detail)
+}

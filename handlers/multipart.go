@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"mime/multipart"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/filestore"
+)
+
+// Limits on the non-file parts of a multipart body.
+const (
+	maxFieldBytes = 64 << 10 // one text field (10,000 characters fit in 40 KB)
+	maxParts      = 64       // text fields and ignored parts together
+)
+
+// multipartForm is a streamed multipart body: its text fields and the files
+// received into the store's temporary folder.
+type multipartForm struct {
+	Values map[string]string
+	Files  []*filestore.Upload
+}
+
+// Discard removes every received file; for when the request fails.
+func (f *multipartForm) Discard() {
+	for _, u := range f.Files {
+		u.Discard()
+	}
+	f.Files = nil
+}
+
+// Keep moves every received file into place, before the rows are committed.
+func (f *multipartForm) Keep() error {
+	for _, u := range f.Files {
+		if err := u.Keep(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Attachments describes the received files for the database.
+func (f *multipartForm) Attachments() []db.NewAttachment {
+	out := make([]db.NewAttachment, len(f.Files))
+	for i, u := range f.Files {
+		out[i] = u.Attachment()
+	}
+	return out
+}
+
+// readMultipart streams a multipart/form-data body. File parts named
+// fileField go to the file store, at most maxFiles of them and
+// h.cfg.MaxFileBytes each; every limit is enforced while reading, because
+// Fiber does not enforce BodyLimit on streamed bodies. On error nothing
+// received is left behind.
+func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*multipartForm, error) {
+	mt, params := mediaType(c)
+	if mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
+	}
+	total := int64(maxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
+	mr := multipart.NewReader(requestBody(c, total), params["boundary"])
+	form := &multipartForm{Values: map[string]string{}}
+	if err := h.readParts(mr, form, fileField, maxFiles); err != nil {
+		form.Discard()
+		if errors.Is(err, errBodyTooLarge) {
+			return nil, errBodyTooLarge
+		}
+		return nil, err
+	}
+	return form, nil
+}
+
+func (h *Handler) readParts(mr *multipart.Reader, form *multipartForm, fileField string, maxFiles int) error {
+	parts := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return malformed(&filestore.ReadError{Err: err})
+		}
+		name := part.FormName()
+		switch {
+		case name == fileField && part.FileName() != "":
+			if len(form.Files) == maxFiles {
+				return db.Errorf(db.ETOOLARGE, "at most %d files", maxFiles)
+			}
+			u, err := h.files.Receive(part, part.FileName(), h.cfg.MaxFileBytes)
+			if err != nil {
+				return malformed(err)
+			}
+			form.Files = append(form.Files, u)
+		default:
+			if parts++; parts > maxParts {
+				return db.Errorf(db.ETOOLARGE, "too many form fields")
+			}
+			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err != nil {
+				return malformed(&filestore.ReadError{Err: err})
+			}
+			if len(b) > maxFieldBytes {
+				return &db.Error{Code: db.ETOOLARGE, Message: "a form field is too long",
+					Fields: []db.FieldError{{Field: name, Message: "is too long"}}}
+			}
+			if part.FileName() == "" && name != "" {
+				form.Values[name] = string(b)
+			}
+		}
+		part.Close()
+	}
+}
+
+// malformed keeps domain errors and the body limit as they are, reports a
+// failure to read the client's body as a malformed request, and leaves
+// anything else (the disk) an internal error.
+func malformed(err error) error {
+	var de *db.Error
+	var re *filestore.ReadError
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, errBodyTooLarge):
+		return errBodyTooLarge
+	case errors.As(err, &re):
+		return db.Errorf(db.EBADREQUEST, "unable to read the upload: %v", re.Err)
+	}
+	return err
+}

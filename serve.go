@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers"
+)
+
+// serveConfig is everything serve reads from flags and the environment.
+type serveConfig struct {
+	data       string
+	addr       string
+	baseURL    string
+	maxFileMB  int
+	maxFiles   int
+	createRate int
+	adminEmail string
+}
+
+func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
+	var c serveConfig
+	f := newFlags("serve", stderr)
+	f.dataFlag(&c.data)
+	f.string(&c.addr, "addr", "HELPDESK_ADDR", ":8080", "listen address")
+	f.string(&c.baseURL, "base-url", "HELPDESK_BASE_URL", "http://localhost:8080", "absolute base of links in emails and trackingUrl")
+	f.int(&c.maxFileMB, "max-file-mb", "HELPDESK_MAX_FILE_MB", 10, "largest attachment, in MiB")
+	f.int(&c.maxFiles, "max-files", "HELPDESK_MAX_FILES", 20, "attachments per ticket")
+	f.int(&c.createRate, "create-rate", "HELPDESK_CREATE_RATE", 30, "public creates and uploads per minute per client address; 0 turns the limit off")
+	f.string(&c.adminEmail, "admin-email", "HELPDESK_ADMIN_EMAIL", "admin@helpdesk.local", "email of the admin account made on first start")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if f.NArg() > 0 {
+		return c, errUsage{fmt.Sprintf("serve takes no arguments, got %q", f.Arg(0))}
+	}
+	u, err := url.Parse(c.baseURL)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return c, errUsage{fmt.Sprintf("invalid --base-url %q: want http(s)://host[:port]", c.baseURL)}
+	case c.maxFileMB < 1 || c.maxFileMB > 1024:
+		return c, errUsage{fmt.Sprintf("invalid --max-file-mb %d: want 1 to 1024", c.maxFileMB)}
+	case c.maxFiles < 1 || c.maxFiles > 1000:
+		return c, errUsage{fmt.Sprintf("invalid --max-files %d: want 1 to 1000", c.maxFiles)}
+	case c.createRate < 0:
+		return c, errUsage{fmt.Sprintf("invalid --create-rate %d: want 0 or more", c.createRate)}
+	case !db.ValidEmail(c.adminEmail):
+		return c, errUsage{fmt.Sprintf("invalid --admin-email %q", c.adminEmail)}
+	}
+	return c, nil
+}
+
+// serve runs the helpdesk until SIGINT or SIGTERM, then lets in-flight
+// requests finish before closing the database and exiting 0.
+func serve(args []string, stderr io.Writer) error {
+	cfg, err := parseServe(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	slog.SetDefault(log)
+
+	store, err := db.Open(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	files, err := filestore.Open(cfg.data)
+	if err != nil {
+		return err
+	}
+	if err := sweepOrphans(store, files); err != nil {
+		return err
+	}
+	if err := ensureAdmin(store, cfg.adminEmail); err != nil {
+		return err
+	}
+
+	app := handlers.New(handlers.Config{
+		BaseURL:      cfg.baseURL,
+		MaxFileBytes: int64(cfg.maxFileMB) << 20,
+		MaxFiles:     cfg.maxFiles,
+		CreateRate:   cfg.createRate,
+	}, store, files)
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	listenErr := make(chan error, 1)
+	go func() { listenErr <- app.Listen(cfg.addr) }()
+	log.Info("helpdesk listening", "addr", cfg.addr, "data", cfg.data, "base_url", cfg.baseURL)
+
+	select {
+	case err := <-listenErr:
+		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
+	case s := <-sig:
+		log.Info("shutting down: draining requests", "signal", s.String())
+	}
+	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
+		log.Warn("shutdown did not drain every request", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepOrphans removes attachment files no row names: what a crash between
+// writing a file and committing its row (or after deleting it) leaves.
+func sweepOrphans(store *db.DB, files *filestore.Store) error {
+	known := map[string]bool{}
+	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {
+		return err
+	}
+	n, err := files.Sweep(known)
+	if n > 0 {
+		slog.Info("removed orphan attachment files", "count", n)
+	}
+	return err
+}
+
+// ensureAdmin creates the first admin on a first start, printing its
+// one-time password once.
+func ensureAdmin(store *db.DB, email string) error {
+	ctx := context.Background()
+	n, err := store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := db.RandomPassword()
+	if _, err := store.CreateUser(ctx, db.NewUser{Email: email, Name: "Administrator", Role: db.RoleAdmin, Password: password}); err != nil {
+		return fmt.Errorf("unable to create the first admin: %w", err)
+	}
+	slog.Warn("first start: created an admin account; this password is shown only now",
+		"email", email, "password", password)
+	return nil
+}
