@@ -10,10 +10,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/kinconecta/helpdesk/db"
 )
@@ -68,8 +69,8 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 		}
 	}()
 
-	// Sniff the first 512 bytes (all http.DetectContentType reads).
-	head := make([]byte, 512)
+	// Sniff the first bytes: as many as the detector reads.
+	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, &ReadError{Err: err}
@@ -112,10 +113,15 @@ func (e *ReadError) Error() string { return "filestore: unable to read upload: "
 // Unwrap exposes the reader's error.
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// sniffLen is how much of a file the type detector reads.
+const sniffLen = 3072
+
 // DetectType names the content type of a file from its first bytes,
 // without parameters ("text/plain", not "text/plain; charset=utf-8").
+// mimetype tells SVG, HTML and XML apart from plain text, which
+// net/http's sniffer does not (it calls an <svg> file text/plain).
 func DetectType(head []byte) string {
-	t := http.DetectContentType(head)
+	t := mimetype.Detect(head).String()
 	if i := strings.IndexByte(t, ';'); i >= 0 {
 		t = t[:i]
 	}

@@ -24,7 +24,6 @@ func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
 			Fields: []db.FieldError{{Field: "file", Message: "is required"}}}
 	}
 	if err := form.Keep(); err != nil {
-		form.Discard()
 		return err
 	}
 	atts, err := h.db.AddAttachments(c.UserContext(), id, form.Attachments(), h.cfg.MaxFiles)

@@ -56,14 +56,11 @@ func (h *Handler) storeTicket(c *fiber.Ctx, in db.NewTicket, form *multipartForm
 	if p := principal(c); p.IsAgent() {
 		actor = p.Actor
 	}
-	if form != nil {
-		if err := form.Keep(); err != nil {
-			form.Discard()
-			return db.Ticket{}, "", err
-		}
+	if err := form.Keep(); err != nil {
+		return db.Ticket{}, "", err
 	}
 	t, token, err := h.db.CreateTicket(c.UserContext(), in, actor)
-	if err != nil && form != nil {
+	if err != nil {
 		form.Discard()
 	}
 	return t, token, err

@@ -51,6 +51,7 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(h.authenticate)
+	h.usePageMiddleware(app)
 	limit := h.rateLimit()
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r.Access)}
@@ -74,6 +75,11 @@ type Route struct {
 // routes is every route the application serves, in one list, each with who
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []Route {
+	return append(h.apiRoutes(), h.pageRoutes()...)
+}
+
+// apiRoutes is the JSON API.
+func (h *Handler) apiRoutes() []Route {
 	return []Route{
 		{"GET", "/healthz", Anyone, false, h.healthz},
 		{"GET", "/readyz", Anyone, false, h.readyz},
@@ -89,6 +95,9 @@ func (h *Handler) routes() []Route {
 		{"GET", "/api/support-tickets/:id/attachments", TicketHolder, false, h.listAttachments},
 		{"GET", "/api/support-tickets/:id/attachments/:attachmentId", TicketHolder, false, h.downloadAttachment},
 		{"DELETE", "/api/support-tickets/:id/attachments/:attachmentId", Agent, false, h.deleteAttachment},
+
+		{"GET", "/api/support-tickets/:id/messages", TicketHolder, false, h.listMessages},
+		{"POST", "/api/support-tickets/:id/messages", TicketHolder, true, h.postMessage},
 	}
 }
 

@@ -88,10 +88,3 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	return h.pageError(c, p)
 }
-
-// pageError answers an error outside the API.
-func (h *Handler) pageError(c *fiber.Ctx, p Problem) error {
-	c.Status(p.Status)
-	c.Response().ResetBody()
-	return c.SendString(p.Title + "\n" + p.Detail)
-}

@@ -24,18 +24,27 @@ type multipartForm struct {
 	Files  []*filestore.Upload
 }
 
-// Discard removes every received file; for when the request fails.
+// Discard removes every received file; for when the request fails. A nil
+// form (a JSON request) has nothing to discard.
 func (f *multipartForm) Discard() {
+	if f == nil {
+		return
+	}
 	for _, u := range f.Files {
 		u.Discard()
 	}
 	f.Files = nil
 }
 
-// Keep moves every received file into place, before the rows are committed.
+// Keep moves every received file into place, before the rows are
+// committed; on failure it discards them all.
 func (f *multipartForm) Keep() error {
+	if f == nil {
+		return nil
+	}
 	for _, u := range f.Files {
 		if err := u.Keep(); err != nil {
+			f.Discard()
 			return err
 		}
 	}
