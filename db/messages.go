@@ -97,6 +97,12 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 			}
 			msg.Attachments = append(msg.Attachments, att)
 		}
+		// Internal notes never reach the requester.
+		if authorType == AuthorAgent && !m.Internal {
+			if err := enqueue(tx, NotifyAgentReply, ticketID, msg.ID, t.Email, t.Language, now); err != nil {
+				return err
+			}
+		}
 		return touchTicket(tx, ticketID, now)
 	})
 	return msg, err

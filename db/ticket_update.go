@@ -92,6 +92,12 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 				return err
 			}
 			t.Status = status
+			kind := map[Status]string{StatusResolved: NotifyResolved, StatusClosed: NotifyClosed}[status]
+			if kind != "" {
+				if err := enqueue(tx, kind, id, 0, t.Email, t.Language, now); err != nil {
+					return err
+				}
+			}
 		}
 		if p.Category != nil {
 			if err := set("category_id", "category", t.Category, category.Name, category.ID); err != nil {
@@ -111,7 +117,16 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 				return err
 			}
 			t.AssigneeID = nil
-			if *p.AssigneeID != 0 {
+			if *p.AssigneeID != 0 && from != to {
+				t.AssigneeID = p.AssigneeID
+				// Tell the assignee, unless they assigned themselves.
+				if !(by.Type == "agent" && by.ID == *p.AssigneeID) {
+					if _, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, language, next_attempt_at, created_at)
+						SELECT ?, ?, email, 'en', ?, ? FROM users WHERE id = ?`, NotifyAssigned, id, now, now, *p.AssigneeID); err != nil {
+						return fmt.Errorf("db: unable to enqueue assignment notice: %w", err)
+					}
+				}
+			} else if *p.AssigneeID != 0 {
 				t.AssigneeID = p.AssigneeID
 			}
 		}

@@ -139,7 +139,10 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 			}
 			tk.Attachments = append(tk.Attachments, att)
 		}
-		return insertEvent(tx, tk.ID, by, "status", "", string(tk.Status), now)
+		if err := insertEvent(tx, tk.ID, by, "status", "", string(tk.Status), now); err != nil {
+			return err
+		}
+		return enqueueCreated(tx, tk, now)
 	})
 	if err != nil {
 		return Ticket{}, "", err
@@ -237,6 +240,21 @@ func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
 		return nil
 	})
 	return names, err
+}
+
+// enqueueCreated notifies the requester, and the agents who asked to hear
+// of every new ticket.
+func enqueueCreated(tx *sql.Tx, t Ticket, now Time) error {
+	if err := enqueue(tx, NotifyTicketCreated, t.ID, 0, t.Email, t.Language, now); err != nil {
+		return err
+	}
+	_, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, language, next_attempt_at, created_at)
+		SELECT ?, ?, email, 'en', ?, ? FROM users WHERE active = 1 AND notify_new_tickets = 1`,
+		NotifyNewTicket, t.ID, now, now)
+	if err != nil {
+		return fmt.Errorf("db: unable to enqueue new-ticket notices: %w", err)
+	}
+	return nil
 }
 
 func insertEvent(tx *sql.Tx, ticketID int64, by Actor, field, from, to string, at Time) error {

@@ -1,0 +1,115 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Notification kinds written to the outbox.
+const (
+	NotifyTicketCreated = "ticket_created" // requester: confirmation with the tracking link
+	NotifyNewTicket     = "new_ticket"     // agents who asked for it: a new ticket arrived
+	NotifyAgentReply    = "agent_reply"    // requester: an agent answered publicly
+	NotifyResolved      = "resolved"       // requester: with "solved" / "still a problem" links
+	NotifyClosed        = "closed"         // requester
+	NotifyAssigned      = "assigned"       // the assignee
+)
+
+// Notification is one outbox row: what to tell whom about which ticket.
+type Notification struct {
+	ID            int64
+	Kind          string
+	TicketID      int64
+	MessageID     int64 // 0 when not about a message
+	Recipient     string
+	Language      string
+	Status        string
+	Attempts      int
+	NextAttemptAt Time
+	LastError     string
+	CreatedAt     Time
+}
+
+// enqueue writes a notification inside the caller's transaction, so it
+// exists exactly when the change that causes it does.
+func enqueue(tx *sql.Tx, kind string, ticketID, messageID int64, recipient, lang string, now Time) error {
+	_, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, message_id, recipient, language, next_attempt_at, created_at)
+		VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?)`, kind, ticketID, messageID, recipient, lang, now, now)
+	if err != nil {
+		return fmt.Errorf("db: unable to enqueue notification: %w", err)
+	}
+	return nil
+}
+
+// DueNotifications returns up to limit pending notifications whose next
+// attempt is due, oldest first.
+func (d *DB) DueNotifications(ctx context.Context, limit int) ([]Notification, error) {
+	return d.notifications(ctx, `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+		Time{d.now()}, limit)
+}
+
+// Notifications lists the outbox rows with status (pending or failed),
+// newest first, for the admins' view.
+func (d *DB) Notifications(ctx context.Context, status string, limit int) ([]Notification, error) {
+	return d.notifications(ctx, `WHERE status = ? ORDER BY id DESC LIMIT ?`, status, limit)
+}
+
+func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT id, kind, coalesce(ticket_id, 0), coalesce(message_id, 0), recipient,
+		language, status, attempts, next_attempt_at, last_error, created_at FROM outbox `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		if err := rows.Scan(&n.ID, &n.Kind, &n.TicketID, &n.MessageID, &n.Recipient, &n.Language, &n.Status,
+			&n.Attempts, &n.NextAttemptAt, &n.LastError, &n.CreatedAt); err != nil {
+			return nil, fmt.Errorf("db: unable to scan notification: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// MarkSent records a delivered notification.
+func (d *DB) MarkSent(ctx context.Context, id int64) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = ''
+			WHERE id = ?`, Time{d.now()}, id)
+		return err
+	})
+}
+
+// MarkAttemptFailed records a failed delivery: it is tried again after
+// retryIn, or marked failed for good when this was the last of maxAttempts.
+func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, retryIn time.Duration, maxAttempts int) error {
+	if len(reason) > 500 {
+		reason = reason[:500]
+	}
+	return d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+			status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
+			WHERE id = ? AND status = 'pending'`, reason, Time{d.now().Add(retryIn)}, maxAttempts, id)
+		return err
+	})
+}
+
+// RetryNotification puts a failed notification back in the queue with a
+// fresh count of attempts.
+func (d *DB) RetryNotification(ctx context.Context, id int64) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?
+			WHERE id = ? AND status = 'failed'`, Time{d.now()}, id)
+		if err != nil {
+			return fmt.Errorf("db: unable to retry notification: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "no failed notification %d", id)
+		}
+		return nil
+	})
+}
