@@ -199,8 +199,10 @@ func findTicket(ctx context.Context, q querier, id int64) (Ticket, error) {
 // TicketIDByToken returns the id of the ticket whose access token is token.
 func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 	var id int64
-	err := d.read.QueryRowContext(ctx,
-		`SELECT id FROM tickets WHERE access_token_hash = ?`, hashSecret(token)).Scan(&id)
+	err := d.read.QueryRowContext(ctx, `
+		SELECT id FROM tickets WHERE access_token_hash = ?1
+		UNION ALL SELECT ticket_id FROM ticket_tokens WHERE token_hash = ?1
+		LIMIT 1`, hashSecret(token)).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, Errorf(ENOTFOUND, "no ticket for that token")
 	}
@@ -208,6 +210,21 @@ func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 		return 0, fmt.Errorf("db: unable to find ticket by token: %w", err)
 	}
 	return id, nil
+}
+
+// MintTicketToken makes another private link to a ticket (for an email),
+// returning the token; like the first, only its hash is kept.
+func (d *DB) MintTicketToken(ctx context.Context, ticketID int64) (string, error) {
+	token, hash := newSecret(TicketTokenPrefix)
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO ticket_tokens (token_hash, ticket_id, created_at) VALUES (?, ?, ?)`,
+			hash, ticketID, Time{d.now()})
+		if err != nil {
+			return fmt.Errorf("db: unable to mint ticket token: %w", err)
+		}
+		return nil
+	})
+	return token, err
 }
 
 // DeleteTicket removes the ticket with its history, messages and attachment

@@ -48,3 +48,12 @@ CREATE TABLE server_keys (
     name  TEXT PRIMARY KEY,
     value BLOB NOT NULL
 );
+
+-- Extra private links to a ticket, minted for each email so the email can
+-- carry a working link while only hashes are stored.
+CREATE TABLE ticket_tokens (
+    token_hash BLOB PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ticket_tokens_ticket ON ticket_tokens (ticket_id);
