@@ -71,3 +71,36 @@ func (d *DB) APIKeyBySecret(ctx context.Context, secret string) (APIKey, error) 
 	}
 	return k, nil
 }
+
+// APIKeys lists every key, newest first, revoked ones included.
+func (d *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT id, name, role, prefix, created_at, last_used_at, revoked_at IS NOT NULL
+		FROM api_keys ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list API keys: %w", err)
+	}
+	defer rows.Close()
+	var out []APIKey
+	for rows.Next() {
+		var k APIKey
+		if err := rows.Scan(&k.ID, &k.Name, &k.Role, &k.Prefix, &k.CreatedAt, &k.LastUsedAt, &k.Revoked); err != nil {
+			return nil, fmt.Errorf("db: unable to scan API key: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIKey stops a key from working, at once and for good.
+func (d *DB) RevokeAPIKey(ctx context.Context, id int64) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, Time{d.now()}, id)
+		if err != nil {
+			return fmt.Errorf("db: unable to revoke API key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "no live API key %d", id)
+		}
+		return nil
+	})
+}

@@ -21,6 +21,7 @@ type TicketFilter struct {
 	CategoryID int64
 	Role       Role
 	Email      string
+	Priority   Priority
 	Query      string // full text over subject, message, name and email
 	AssigneeID *int64 // points to 0 for unassigned
 	Sort       string // one of the Sort constants; empty is SortCreatedDesc
@@ -40,7 +41,18 @@ type TicketPage struct {
 	Tickets []Ticket
 	Total   int
 	Next    *Cursor // nil on the last page
+	// Snippets holds, for a full-text search, the matching passage of each
+	// ticket with SnippetStart/SnippetEnd around the matched words.
+	Snippets map[int64]string
 }
+
+// Markers around matched words in snippets; control characters that never
+// appear in stored text (NUL and controls are refused on input), so a view
+// can escape the text first and then turn them into <mark>.
+const (
+	SnippetStart = "\x02"
+	SnippetEnd   = "\x03"
+)
 
 // ftsQuery turns what a person typed into an FTS5 query that cannot be a
 // syntax error: each word quoted, all words required, the last a prefix.
@@ -93,6 +105,10 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		where = append(where, `t.email = ? COLLATE NOCASE`)
 		args = append(args, f.Email)
 	}
+	if f.Priority != "" {
+		where = append(where, `t.priority = ?`)
+		args = append(args, f.Priority)
+	}
 	if f.AssigneeID != nil {
 		if *f.AssigneeID == 0 {
 			where = append(where, `t.assignee_id IS NULL`)
@@ -102,10 +118,9 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		}
 	}
 
-	var total int
-	countSQL := `SELECT count(*) FROM ` + from + whereClause(where)
-	if err := d.read.QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
-		return TicketPage{}, fmt.Errorf("db: unable to count tickets: %w", err)
+	total, err := d.countTickets(ctx, f, from, where, args)
+	if err != nil {
+		return TicketPage{}, err
 	}
 
 	order, keyset := orderFor(f.Sort)
@@ -128,7 +143,12 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	if limit <= 0 {
 		limit = 50
 	}
-	query := `SELECT ` + ticketColumns + ` FROM ` + from + whereClause(where) +
+	fts := strings.HasPrefix(from, "tickets_fts")
+	columns := ticketColumns
+	if fts {
+		columns += `, snippet(tickets_fts, -1, char(2), char(3), '…', 16)`
+	}
+	query := `SELECT ` + columns + ` FROM ` + from + whereClause(where) +
 		` ORDER BY ` + order + ` LIMIT ?`
 	rows, err := d.read.QueryContext(ctx, query, append(args, limit+1)...)
 	if err != nil {
@@ -136,12 +156,23 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	}
 	defer rows.Close()
 	page := TicketPage{Tickets: []Ticket{}, Total: total}
+	if fts {
+		page.Snippets = map[int64]string{}
+	}
 	for rows.Next() {
-		t, err := scanTicket(rows)
+		var snippet string
+		var extra []any
+		if fts {
+			extra = append(extra, &snippet)
+		}
+		t, err := scanTicket(rows, extra...)
 		if err != nil {
 			return TicketPage{}, fmt.Errorf("db: unable to scan ticket: %w", err)
 		}
 		page.Tickets = append(page.Tickets, t)
+		if fts {
+			page.Snippets[t.ID] = snippet
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return TicketPage{}, fmt.Errorf("db: unable to list tickets: %w", err)
@@ -158,6 +189,35 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		return TicketPage{}, err
 	}
 	return page, nil
+}
+
+// countTickets counts what f selects. Counts by status alone come from
+// the trigger-kept ticket_counts table; other filters count through their
+// index.
+func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, where []string, args []any) (int, error) {
+	var total int
+	if f.Query == "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" && f.AssigneeID == nil {
+		statuses := f.Statuses
+		if len(statuses) == 0 {
+			statuses = Statuses
+		}
+		counts, err := d.StatusCounts(ctx)
+		if err != nil {
+			return 0, err
+		}
+		seen := map[Status]bool{}
+		for _, s := range statuses {
+			if !seen[s] {
+				total += counts[s]
+			}
+			seen[s] = true
+		}
+		return total, nil
+	}
+	if err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+whereClause(where), args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("db: unable to count tickets: %w", err)
+	}
+	return total, nil
 }
 
 // orderFor returns the ORDER BY for a sort and the keyset condition that

@@ -155,11 +155,13 @@ const ticketColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, c.
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanTicket(s scanner) (Ticket, error) {
+// scanTicket reads ticketColumns, then any extra columns into extra.
+func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	var t Ticket
 	var assignee sql.NullInt64
-	err := s.Scan(&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
-		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt)
+	dest := []any{&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
+		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt}
+	err := s.Scan(append(dest, extra...)...)
 	if assignee.Valid {
 		t.AssigneeID = &assignee.Int64
 	}

@@ -1,0 +1,157 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// dummyHash is compared against when an email is unknown, so a sign-in
+// takes as long for an unknown account as for a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcrypt.DefaultCost)
+
+// Authenticate returns the active user with email and password, or
+// EUNAUTHORIZED with one message for every failure (no account enumeration).
+func (d *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
+	var u User
+	var hash string
+	err := d.read.QueryRowContext(ctx, `SELECT id, email, name, role, active, created_at, password_hash
+		FROM users WHERE email = ? COLLATE NOCASE`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &hash)
+	if err != nil && err != sql.ErrNoRows {
+		return u, fmt.Errorf("db: unable to fetch user: %w", err)
+	}
+	if err == sql.ErrNoRows || hash == "" {
+		hash = string(dummyHash)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || err == sql.ErrNoRows || !u.Active {
+		return User{}, Errorf(EUNAUTHORIZED, "email or password is wrong")
+	}
+	return u, nil
+}
+
+// Users lists every account, active first, by name.
+func (d *DB) Users(ctx context.Context) ([]User, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT id, email, name, role, active, created_at FROM users
+		ORDER BY active DESC, name COLLATE NOCASE`)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt); err != nil {
+			return nil, fmt.Errorf("db: unable to scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser changes an account's role and whether it is active. Turning
+// an account off ends its sessions. The last active admin cannot be
+// demoted or turned off (ECONFLICT): someone must be able to manage the desk.
+func (d *DB) UpdateUser(ctx context.Context, id int64, role string, active bool) error {
+	if role != RoleAgent && role != RoleAdmin {
+		return &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: []FieldError{{Field: "role", Message: "must be agent or admin"}}}
+	}
+	return d.write(ctx, func(tx *sql.Tx) error {
+		var admins int
+		if err := tx.QueryRow(`SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?`, id).Scan(&admins); err != nil {
+			return fmt.Errorf("db: unable to count admins: %w", err)
+		}
+		if admins == 0 && (role != RoleAdmin || !active) {
+			return Errorf(ECONFLICT, "the last active admin must stay an active admin")
+		}
+		res, err := tx.Exec(`UPDATE users SET role = ?, active = ? WHERE id = ?`, role, active, id)
+		if err != nil {
+			return fmt.Errorf("db: unable to update user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "user %d not found", id)
+		}
+		if !active {
+			return deleteUserSessions(tx, id, "")
+		}
+		return nil
+	})
+}
+
+// SetPassword replaces a user's password and ends their other sessions.
+// keepSession is the session that made the change ("" for none).
+func (d *DB) SetPassword(ctx context.Context, id int64, password, keepSession string) error {
+	if len([]rune(password)) < MinPasswordLen || len(password) > 72 {
+		return &Error{Code: EINVALID, Message: "Some fields are not valid.",
+			Fields: []FieldError{{Field: "password", Message: fmt.Sprintf("must be %d to 72 characters", MinPasswordLen)}}}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("db: unable to hash password: %w", err)
+	}
+	return d.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, string(hash), id); err != nil {
+			return fmt.Errorf("db: unable to set password: %w", err)
+		}
+		return deleteUserSessions(tx, id, keepSession)
+	})
+}
+
+// SetNotifyNewTickets sets whether a user gets an email for each new ticket.
+func (d *DB) SetNotifyNewTickets(ctx context.Context, id int64, on bool) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE users SET notify_new_tickets = ? WHERE id = ?`, on, id)
+		return err
+	})
+}
+
+// PasswordTokenTTL is how long a set-password link works.
+const PasswordTokenTTL = 72 * time.Hour
+
+// CreatePasswordToken makes a one-time set-password link token for a user.
+func (d *DB) CreatePasswordToken(ctx context.Context, userID int64) (string, error) {
+	token, hash := newSecret("hdp_")
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)`,
+			hash, userID, Time{d.now().Add(PasswordTokenTTL)})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("db: unable to create password token: %w", err)
+	}
+	return token, nil
+}
+
+// PasswordTokenUser returns the user a live set-password token is for.
+func (d *DB) PasswordTokenUser(ctx context.Context, token string) (User, error) {
+	var id int64
+	err := d.read.QueryRowContext(ctx, `SELECT user_id FROM password_tokens WHERE token_hash = ? AND expires_at > ?`,
+		hashSecret(token), Time{d.now()}).Scan(&id)
+	if err == sql.ErrNoRows {
+		return User{}, Errorf(ENOTFOUND, "this link is not valid or has expired")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("db: unable to read password token: %w", err)
+	}
+	return d.User(ctx, id)
+}
+
+// UsePasswordToken sets the password of the token's user and spends the
+// token (and every other token of that user).
+func (d *DB) UsePasswordToken(ctx context.Context, token, password string) (User, error) {
+	u, err := d.PasswordTokenUser(ctx, token)
+	if err != nil {
+		return u, err
+	}
+	if err := d.SetPassword(ctx, u.ID, password, ""); err != nil {
+		return u, err
+	}
+	err = d.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`DELETE FROM password_tokens WHERE user_id = ?`, u.ID)
+		return err
+	})
+	return u, err
+}
