@@ -23,9 +23,10 @@ type Config struct {
 
 // Handler holds what every handler shares.
 type Handler struct {
-	cfg   Config
-	db    *db.DB
-	files *filestore.Store
+	cfg      Config
+	db       *db.DB
+	files    *filestore.Store
+	sessions *sqliteStore
 }
 
 // jsonBodyLimit bounds every non-multipart body. Bodies larger than this are
@@ -34,7 +35,7 @@ const jsonBodyLimit = 1 << 20
 
 // New builds the application with every route.
 func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
-	h := &Handler{cfg: cfg, db: store, files: files}
+	h := newHandler(cfg, store, files)
 	app := fiber.New(fiber.Config{
 		AppName:      "helpdesk",
 		ErrorHandler: h.errorHandler,
@@ -103,5 +104,11 @@ func (h *Handler) apiRoutes() []Route {
 
 // Routes exposes the route list to tests in other packages.
 func Routes(cfg Config, store *db.DB, files *filestore.Store) []Route {
-	return (&Handler{cfg: cfg, db: store, files: files}).routes()
+	return newHandler(cfg, store, files).routes()
+}
+
+func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
+	h := &Handler{cfg: cfg, db: store, files: files}
+	h.sessions = &sqliteStore{db: store, secure: h.secureCookies()}
+	return h
 }

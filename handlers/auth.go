@@ -23,9 +23,11 @@ const (
 // Principal is who is calling: nobody, the holder of one ticket's token, or
 // an agent (through an API key or a session).
 type Principal struct {
-	TicketID int64  // set for a requester token
-	Role     string // db.RoleAgent or db.RoleAdmin for agents; "" otherwise
-	Actor    db.Actor
+	TicketID  int64  // set for a requester token
+	Role      string // db.RoleAgent or db.RoleAdmin for agents; "" otherwise
+	Actor     db.Actor
+	SessionID string  // set when signed in through the agent desk (cookie)
+	User      db.User // the signed-in agent, for a session
 }
 
 // IsAgent reports whether the caller is an agent or admin.
@@ -45,8 +47,23 @@ func principal(c *fiber.Ctx) *Principal {
 func (h *Handler) authenticate(c *fiber.Ctx) error {
 	auth := c.Get(fiber.HeaderAuthorization)
 	if auth == "" {
-		// The agent session (signed-in dashboard users) plugs in here: a
-		// valid session cookie yields an agent Principal like an API key.
+		// A signed-in agent's session cookie is a credential like an API
+		// key; being a cookie, every write it makes must carry the CSRF
+		// token (forms check theirs; API calls send the header).
+		if cookie := c.Cookies(sessionCookie); cookie != "" {
+			p, err := h.sessionPrincipal(c.UserContext(), cookie)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				c.Locals(principalKey, p)
+				if isAPI(c) && !safeMethod(c.Method()) {
+					if err := h.checkCSRF(c, c.Get(csrfHeader)); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		return c.Next()
 	}
 	scheme, secret, _ := strings.Cut(auth, " ")
@@ -75,6 +92,12 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+func safeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 // guard enforces a route's Access. A requester token used on another ticket
 // answers 404, as if the ticket did not exist, so tokens reveal nothing

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -80,7 +79,7 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	case fiber.StatusMethodNotAllowed:
 		// Fiber sets Allow itself.
 	}
-	if strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/api" {
+	if isAPI(c) || c.Path() == "/api" {
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Response().ResetBody()
