@@ -83,13 +83,17 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 type flags struct {
 	*flag.FlagSet
 	envErr error
+	usage  func() // the flag list, printed for -h only
 }
 
 func newFlags(name string, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported in one line by run
 	f := &flags{FlagSet: fs}
-	fs.Usage = func() {
+	// The flag package calls Usage on every parse error; keep it silent so
+	// a bad flag costs one line, and print the list ourselves for -h.
+	fs.Usage = func() {}
+	f.usage = func() {
 		fs.SetOutput(stderr)
 		fmt.Fprintf(stderr, "usage of helpdesk %s:\n", name)
 		fs.PrintDefaults()
@@ -135,7 +139,7 @@ func (f *flags) parse(args []string) error {
 	}
 	if err := f.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			f.Usage()
+			f.usage()
 			return err
 		}
 		return errUsage{strings.SplitN(err.Error(), "\n", 2)[0]}

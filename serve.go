@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -94,9 +95,14 @@ func serve(args []string, stderr io.Writer) error {
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
+	}
+	conns := newConnTracker(ln)
 	listenErr := make(chan error, 1)
-	go func() { listenErr <- app.Listen(cfg.addr) }()
-	log.Info("helpdesk listening", "addr", cfg.addr, "data", cfg.data, "base_url", cfg.baseURL)
+	go func() { listenErr <- app.Listener(conns) }()
+	log.Info("helpdesk listening", "addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL)
 
 	select {
 	case err := <-listenErr:
@@ -104,7 +110,10 @@ func serve(args []string, stderr io.Writer) error {
 	case s := <-sig:
 		log.Info("shutting down: draining requests", "signal", s.String())
 	}
-	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
+	stopSweep := conns.closeUnusedUntil()
+	err = app.ShutdownWithTimeout(30 * time.Second)
+	stopSweep()
+	if err != nil {
 		log.Warn("shutdown did not drain every request", "err", err)
 	}
 	log.Info("stopped")
