@@ -60,11 +60,13 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, role string, active bool)
 		return &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: []FieldError{{Field: "role", Message: "must be agent or admin"}}}
 	}
 	return d.write(ctx, func(tx *sql.Tx) error {
-		var admins int
-		if err := tx.QueryRow(`SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?`, id).Scan(&admins); err != nil {
+		var others, isAdmin int
+		if err := tx.QueryRow(`SELECT
+			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?1),
+			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id = ?1)`, id).Scan(&others, &isAdmin); err != nil {
 			return fmt.Errorf("db: unable to count admins: %w", err)
 		}
-		if admins == 0 && (role != RoleAdmin || !active) {
+		if isAdmin == 1 && others == 0 && (role != RoleAdmin || !active) {
 			return Errorf(ECONFLICT, "the last active admin must stay an active admin")
 		}
 		res, err := tx.Exec(`UPDATE users SET role = ?, active = ? WHERE id = ?`, role, active, id)

@@ -27,6 +27,8 @@ type Handler struct {
 	db       *db.DB
 	files    *filestore.Store
 	sessions *sqliteStore
+	// Failed sign-ins, per account and per client address.
+	loginsByAccount, loginsByAddress *throttle
 }
 
 // jsonBodyLimit bounds every non-multipart body. Bodies larger than this are
@@ -51,6 +53,8 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	// Security headers first, so that refusals carry them too.
+	h.useSecurityHeaders(app)
 	app.Use(h.authenticate)
 	h.usePageMiddleware(app)
 	limit := h.rateLimit()
@@ -60,6 +64,9 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 			chain = append(chain, limit)
 		}
 		app.Add(r.Method, r.Path, append(chain, r.Handler)...)
+		if r.Method == fiber.MethodGet {
+			app.Add(fiber.MethodHead, r.Path, append(chain, r.Handler)...)
+		}
 	}
 	return app
 }
@@ -76,7 +83,23 @@ type Route struct {
 // routes is every route the application serves, in one list, each with who
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []Route {
-	return append(h.apiRoutes(), h.pageRoutes()...)
+	routes := append(h.apiRoutes(), h.pageRoutes()...)
+	return append(routes, h.agentRoutes()...)
+}
+
+// agentRoutes is the agent desk.
+func (h *Handler) agentRoutes() []Route {
+	routes := []Route{
+		{"GET", "/agent/login", Anyone, false, h.loginPage},
+		{"POST", "/agent/login", Anyone, false, h.login},
+		{"POST", "/agent/logout", Anyone, false, h.logout},
+		{"GET", "/agent/set-password/:token", Anyone, false, h.setPasswordPage},
+		{"POST", "/agent/set-password/:token", Anyone, false, h.setPassword},
+	}
+	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes()} {
+		routes = append(routes, part...)
+	}
+	return routes
 }
 
 // apiRoutes is the JSON API.
@@ -109,6 +132,8 @@ func Routes(cfg Config, store *db.DB, files *filestore.Store) []Route {
 
 func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	h := &Handler{cfg: cfg, db: store, files: files}
-	h.sessions = &sqliteStore{db: store, secure: h.secureCookies()}
+	h.sessions = &sqliteStore{db: store, secure: h.secure()}
+	h.loginsByAccount = newThrottle(loginPerAccount, loginWindow)
+	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
 	return h
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,9 @@ func principal(c *fiber.Ctx) *Principal {
 // present but wrong is refused here (401) rather than treated as anonymous,
 // so a client with a revoked key learns it at once.
 func (h *Handler) authenticate(c *fiber.Ctx) error {
+	if p := c.Path(); p == "/healthz" || p == "/readyz" {
+		return c.Next() // probes carry no credentials worth checking
+	}
 	auth := c.Get(fiber.HeaderAuthorization)
 	if auth == "" {
 		// A signed-in agent's session cookie is a credential like an API
@@ -57,8 +61,8 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 			}
 			if p != nil {
 				c.Locals(principalKey, p)
-				if isAPI(c) && !safeMethod(c.Method()) {
-					if err := h.checkCSRF(c, c.Get(csrfHeader)); err != nil {
+				if isAPIPath(c.Path()) && !safeMethod(c.Method()) {
+					if err := checkCSRF(c, c.Get(csrfHeader)); err != nil {
 						return err
 					}
 				}
@@ -97,7 +101,8 @@ func safeMethod(m string) bool {
 	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
 }
 
-func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+// csrfHeader carries the CSRF token on API calls made with a session cookie.
+const csrfHeader = "X-CSRF-Token"
 
 // guard enforces a route's Access. A requester token used on another ticket
 // answers 404, as if the ticket did not exist, so tokens reveal nothing
@@ -125,6 +130,10 @@ func (h *Handler) guard(a Access) fiber.Handler {
 			}
 			if p != nil {
 				return db.Errorf(db.EFORBIDDEN, "this needs an %s credential", map[Access]string{Agent: "agent", Admin: "admin"}[a])
+			}
+			if !isAPIPath(c.Path()) {
+				// A page: send the person to sign in, then back here.
+				return c.Redirect("/agent/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 			}
 		}
 		return db.Errorf(db.EUNAUTHORIZED, "credentials required")

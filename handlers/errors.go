@@ -79,7 +79,7 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	case fiber.StatusMethodNotAllowed:
 		// Fiber sets Allow itself.
 	}
-	if isAPI(c) || c.Path() == "/api" {
+	if isAPIPath(c.Path()) {
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Response().ResetBody()

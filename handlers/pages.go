@@ -1,9 +1,32 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
 
-// usePageMiddleware installs what the pages need around every request.
-func (h *Handler) usePageMiddleware(app *fiber.App) {}
+	"github.com/kinconecta/helpdesk/db"
+)
 
-// pageRoutes is the people-facing pages.
-func (h *Handler) pageRoutes() []Route { return nil }
+// usePageMiddleware installs what the pages need around every request:
+// the page language, and the private-page headers of the tracking pages,
+// whose address is the requester's key. (Security headers come earlier,
+// in New, so refusals carry them too.)
+func (h *Handler) usePageMiddleware(app *fiber.App) {
+	app.Use(h.pageLanguage)
+	app.Use("/track", privatePage)
+}
+
+// pageRoutes is the people-facing pages. Pages are public (Anyone): the
+// tracking pages check the token in their address themselves, as guard
+// only knows bearer tokens and numeric ids.
+func (h *Handler) pageRoutes() []Route {
+	return []Route{
+		{"GET", "/", Anyone, false, h.supportFormPage},
+		{"POST", "/", Anyone, true, h.submitSupportForm},
+		{"GET", "/track/:token", Anyone, false, h.trackPage},
+		{"POST", "/track/:token/reply", Anyone, true, h.trackReply},
+		{"POST", "/track/:token/close", Anyone, false, h.trackResolution(db.StatusClosed)},
+		{"POST", "/track/:token/reopen", Anyone, false, h.trackResolution(db.StatusOpen)},
+		{"GET", "/track/:token/files/:attachmentId", Anyone, false, h.trackFile},
+		{"GET", "/static/*", Anyone, false, staticAsset},
+	}
+}

@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
+	"github.com/kinconecta/helpdesk/views/components"
+	"github.com/kinconecta/helpdesk/views/pages"
+)
+
+// trackPage handles GET /track/{token}: the requester's page.
+func (h *Handler) trackPage(c *fiber.Ctx) error {
+	tt, err := h.trackedTicket(c)
+	if err != nil {
+		return err
+	}
+	t, err := h.trackView(c, tt)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, pages.TrackPage(t))
+}
+
+// tracked is the ticket a tracking address names.
+type tracked struct {
+	token  string
+	ticket db.Ticket // with the files a requester may see, none of internal notes
+}
+
+// base is the tracking page's path, where its forms post.
+func (t tracked) base() string { return "/track/" + t.token }
+
+// trackedTicket resolves the token in the address. An unknown token is a
+// plain 404, the same as any address that leads nowhere.
+func (h *Handler) trackedTicket(c *fiber.Ctx) (tracked, error) {
+	token := c.Params("token")
+	if !strings.HasPrefix(token, db.TicketTokenPrefix) {
+		return tracked{}, db.Errorf(db.ENOTFOUND, "not found")
+	}
+	id, err := h.db.TicketIDByToken(c.UserContext(), token)
+	if err != nil {
+		return tracked{}, err
+	}
+	t, err := h.db.Ticket(c.UserContext(), id, false)
+	if err != nil {
+		return tracked{}, err
+	}
+	return tracked{token: token, ticket: t}, nil
+}
+
+// trackView fills the tracking page's view-model. It reads the thread
+// without internal notes: what is not loaded cannot leak.
+func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
+	ctx := c.UserContext()
+	t := tt.ticket
+	lang := pageLang(c)
+	msgs, err := h.db.Messages(ctx, t.ID, false)
+	if err != nil {
+		return pages.Track{}, err
+	}
+	// The file limit counts every file on the ticket, agents' included.
+	held, err := h.db.Attachments(ctx, t.ID, true)
+	if err != nil {
+		return pages.Track{}, err
+	}
+	number := strconv.FormatInt(t.ID, 10)
+	v := pages.Track{
+		Meta:         pageMeta(c, lang.T("track.title", number)),
+		CSRF:         h.csrfToken(c),
+		Base:         tt.base(),
+		TrackingURL:  h.trackingURL(tt.token),
+		Number:       t.ID,
+		Subject:      t.Subject,
+		Category:     categoryLabel(t, lang),
+		Status:       string(t.Status),
+		Opened:       pageTime(lang, t.CreatedAt.Time, false),
+		Steps:        components.StepsFor(lang, string(t.Status)),
+		Awaiting:     t.Status == db.StatusCreated || t.Status == db.StatusOpen,
+		MaxFileBytes: h.cfg.MaxFileBytes,
+		FilesLeft:    max(h.cfg.MaxFiles-len(held), 0),
+		Accept:       db.AllowedTypes,
+	}
+	// The request itself opens the conversation, with the files sent with
+	// it (or added later through the API, which belong to no message).
+	first := pages.Message{Author: t.FullName, Body: t.Message, When: pageTime(lang, t.CreatedAt.Time, true)}
+	for _, a := range t.Attachments {
+		if a.MessageID == nil {
+			first.Files = append(first.Files, trackFileView(lang, tt, a))
+		}
+	}
+	v.Thread = append(v.Thread, first)
+	for _, m := range msgs {
+		if m.Internal {
+			continue // Messages(…, false) leaves them out; never rely on one guard
+		}
+		pm := pages.Message{Author: m.Author.Name, Body: m.Body, When: pageTime(lang, m.CreatedAt.Time, true)}
+		switch m.Author.Type {
+		case db.AuthorAgent, db.AuthorSystem:
+			pm.FromSupport = true
+			v.Awaiting = false
+			if pm.Author == "" || m.Author.Type == db.AuthorSystem {
+				pm.Author = lang.T("track.support")
+			}
+		}
+		for _, a := range m.Attachments {
+			pm.Files = append(pm.Files, trackFileView(lang, tt, a))
+		}
+		v.Thread = append(v.Thread, pm)
+	}
+	return v, nil
+}
+
+func categoryLabel(t db.Ticket, lang i18n.Lang) string {
+	return db.Category{Name: t.Category, NameES: t.CategoryES}.Label(string(lang))
+}
+
+func pageTime(lang i18n.Lang, t time.Time, withTime bool) pages.Time {
+	text := lang.Date(t.UTC())
+	if withTime {
+		text = lang.DateTime(t)
+	}
+	return pages.Time{Text: text, ISO: t.UTC().Format(time.RFC3339)}
+}
+
+// trackFileView links a file through the tracking page's own file route,
+// which serves only this ticket's public files.
+func trackFileView(lang i18n.Lang, tt tracked, a db.Attachment) pages.File {
+	f := pages.File{Name: a.FileName, Size: lang.Size(a.FileSize)}
+	if a.StorageName == "" {
+		f.URL, f.External = a.FileURL, true
+		return f
+	}
+	f.URL = tt.base() + "/files/" + strconv.FormatInt(a.ID, 10)
+	f.Image = inlineTypes[a.MimeType]
+	return f
+}

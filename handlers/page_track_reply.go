@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/views/pages"
+)
+
+// replyFields are the reply form's fields in page order.
+var replyFields = []string{"body", "attachments"}
+
+// trackReply handles POST /track/{token}/reply: the requester's message,
+// with files, stored all or nothing; 303 back to the page, or the page
+// again with the form's messages and what was typed.
+func (h *Handler) trackReply(c *fiber.Ctx) error {
+	tt, err := h.trackedTicket(c)
+	if err != nil {
+		return err
+	}
+	form, readErr := h.readPageForm(c)
+	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
+		form.Discard()
+		return err
+	}
+	if readErr != nil {
+		return h.refuseReply(c, tt, readErr, form.Values["body"], true)
+	}
+	if err := form.Keep(); err != nil {
+		form.Discard()
+		return err
+	}
+	_, err = h.db.AddMessage(c.UserContext(), tt.ticket.ID,
+		db.NewMessage{Body: form.Values["body"], Attachments: form.Attachments()},
+		db.Actor{Type: "requester", Name: tt.ticket.FullName}, h.cfg.MaxFiles)
+	if err != nil {
+		form.Discard()
+		return h.refuseReply(c, tt, err, form.Values["body"], len(form.Files) > 0)
+	}
+	return c.Redirect(tt.base(), fiber.StatusSeeOther)
+}
+
+// refuseReply shows the tracking page again with the reply form's
+// messages, or hands errors that are not about the input to the error page.
+func (h *Handler) refuseReply(c *fiber.Ctx, tt tracked, err error, body string, hadFiles bool) error {
+	errs, status, ok := h.formErrors(pageLang(c), err, replyFields)
+	if !ok {
+		return err
+	}
+	v, verr := h.trackView(c, tt)
+	if verr != nil {
+		return verr
+	}
+	v.Reply, v.Errors, v.FilesNotKept = body, errs, hadFiles
+	return render(c, status, pages.TrackPage(v))
+}
