@@ -15,6 +15,7 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers"
+	"github.com/kinconecta/helpdesk/mail"
 )
 
 // serveConfig is everything serve reads from flags and the environment.
@@ -26,6 +27,7 @@ type serveConfig struct {
 	maxFiles   int
 	createRate int
 	adminEmail string
+	mail       mail.Config
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -38,6 +40,11 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.int(&c.maxFiles, "max-files", "HELPDESK_MAX_FILES", 20, "attachments per ticket")
 	f.int(&c.createRate, "create-rate", "HELPDESK_CREATE_RATE", 30, "public creates and uploads per minute per client address; 0 turns the limit off")
 	f.string(&c.adminEmail, "admin-email", "HELPDESK_ADMIN_EMAIL", "admin@helpdesk.local", "email of the admin account made on first start")
+	var ms mail.Settings
+	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
+	f.string(&ms.From, "mail-from", "HELPDESK_MAIL_FROM", mail.DefaultFrom, "From of notification emails")
+	f.string(&ms.Listen, "smtp-listen", "HELPDESK_SMTP_LISTEN", "", "address of the built-in SMTP listener for email replies, e.g. 127.0.0.1:2525; empty turns it off")
+	f.string(&ms.ReplyDomain, "reply-domain", "HELPDESK_REPLY_DOMAIN", "", "domain of reply addresses (default: the host of --base-url)")
 	if err := f.parse(args); err != nil {
 		return c, err
 	}
@@ -57,6 +64,11 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	case !db.ValidEmail(c.adminEmail):
 		return c, errUsage{fmt.Sprintf("invalid --admin-email %q", c.adminEmail)}
 	}
+	ms.BaseURL = c.baseURL
+	if c.mail, err = mail.ParseConfig(ms); err != nil {
+		return c, errUsage{err.Error()}
+	}
+	c.mail.Inbound.MaxFileBytes, c.mail.Inbound.MaxFiles = int64(c.maxFileMB)<<20, c.maxFiles
 	return c, nil
 }
 
@@ -85,6 +97,11 @@ func serve(args []string, stderr io.Writer) error {
 	if err := ensureAdmin(store, cfg.adminEmail); err != nil {
 		return err
 	}
+	notifier, err := mail.Start(store, files, cfg.mail, log)
+	if err != nil {
+		return err
+	}
+	defer notifier.Stop() // before store.Close: the worker records what it sent
 
 	app := handlers.New(handlers.Config{
 		BaseURL:      cfg.baseURL,

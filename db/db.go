@@ -32,6 +32,8 @@ type DB struct {
 	stop     chan struct{}
 	stopOnce sync.Once
 	bg       sync.WaitGroup
+
+	outbox chan struct{} // signalled after a commit that queued notifications
 }
 
 // pragmas go in the DSN, not in db.Exec, so that every pooled connection gets
@@ -89,7 +91,7 @@ func Open(dataDir string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 
-	d := &DB{read: read, path: path, Now: time.Now, stop: make(chan struct{})}
+	d := &DB{read: read, path: path, Now: time.Now, stop: make(chan struct{}), outbox: make(chan struct{}, 1)}
 	d.writer = newWriter(wconn)
 	d.bg.Add(1)
 	go d.checkpointLoop(5 * time.Second)

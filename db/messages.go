@@ -105,6 +105,9 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		}
 		return touchTicket(tx, ticketID, now)
 	})
+	if err == nil {
+		d.signalOutbox()
+	}
 	return msg, err
 }
 

@@ -43,6 +43,19 @@ func enqueue(tx *sql.Tx, kind string, ticketID, messageID int64, recipient, lang
 	return nil
 }
 
+// OutboxChanged signals after a commit that may have queued notifications,
+// so a delivery worker can start at once instead of at its next poll.
+func (d *DB) OutboxChanged() <-chan struct{} { return d.outbox }
+
+// signalOutbox never blocks: one pending signal is enough for any number
+// of new rows.
+func (d *DB) signalOutbox() {
+	select {
+	case d.outbox <- struct{}{}:
+	default:
+	}
+}
+
 // DueNotifications returns up to limit pending notifications whose next
 // attempt is due, oldest first.
 func (d *DB) DueNotifications(ctx context.Context, limit int) ([]Notification, error) {
@@ -87,8 +100,8 @@ func (d *DB) MarkSent(ctx context.Context, id int64) error {
 // MarkAttemptFailed records a failed delivery: it is tried again after
 // retryIn, or marked failed for good when this was the last of maxAttempts.
 func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, retryIn time.Duration, maxAttempts int) error {
-	if len(reason) > 500 {
-		reason = reason[:500]
+	if r := []rune(reason); len(r) > 500 {
+		reason = string(r[:500])
 	}
 	return d.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,

@@ -141,6 +141,7 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 	if err != nil {
 		return Ticket{}, err
 	}
+	d.signalOutbox()
 	atts, err := d.attachmentsOf(ctx, []int64{id}, true)
 	if err != nil {
 		return Ticket{}, err

@@ -147,6 +147,7 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 	if err != nil {
 		return Ticket{}, "", err
 	}
+	d.signalOutbox()
 	return tk, token, nil
 }
 

@@ -1,0 +1,156 @@
+package mail
+
+// words is every sentence an email says, in one language. A struct rather
+// than a map of keys, so that a missing translation is a test failure (see
+// catalog_test.go) and a misspelt key does not compile.
+type words struct {
+	Greeting       string // %s: the person's name
+	GreetingNoName string
+	Signature      string
+
+	LabelTicket, LabelSubject, LabelCategory, LabelStatus, LabelPriority, LabelRequester, LabelMessage string
+	Statuses                                                                                           map[string]string
+	Roles                                                                                              map[string]string
+	Priorities                                                                                         map[string]string
+
+	ReplyByEmail string // when replies to the email reach the ticket
+	ReplyOnPage  string // when they do not
+	PrivateLink  string
+
+	CreatedPreheader string // %d: ticket number
+	CreatedIntro     string
+	CreatedNumber    string // %d
+	YourMessage      string
+	FollowButton     string
+
+	AgentReplyPreheader string // %s: agent, %d: ticket
+	AgentReplyIntro     string // %s: agent, %d: ticket
+	AgentReplyFiles     string
+	ConversationButton  string
+
+	ResolvedPreheader string // %d
+	ResolvedIntro     string // %d
+	ResolvedQuestion  string
+	ResolvedHow       string
+	SolvedButton      string
+	ReopenButton      string
+	ResolvedMovedOn   string // %s: the status now
+
+	ClosedPreheader string // %d
+	ClosedIntro     string // %d
+	ClosedNew       string // %s: the support form's address
+	SeeButton       string
+
+	NewTicketSubject string // %s: the ticket's subject
+	NewTicketIntro   string // %s: name, %s: address, %s: role
+	AssignedSubject  string // %s
+	AssignedIntro    string // %d, %s: name
+	OpenButton       string
+	AgentFooter      string
+}
+
+// catalogs holds the wording by ticket language; English is the fallback.
+var catalogs = map[string]*words{"en": &english, "es": &spanish}
+
+func wordsFor(lang string) *words {
+	if w, ok := catalogs[lang]; ok {
+		return w
+	}
+	return &english
+}
+
+var english = words{
+	Greeting:       "Hi %s,",
+	GreetingNoName: "Hi,",
+	Signature:      "Kinconecta Support",
+
+	LabelTicket: "Ticket", LabelSubject: "Subject", LabelCategory: "Category", LabelStatus: "Status",
+	LabelPriority: "Priority", LabelRequester: "Requester", LabelMessage: "Message",
+	Statuses: map[string]string{"created": "Received", "open": "Open", "in_progress": "In progress",
+		"resolved": "Resolved", "closed": "Closed"},
+	Roles:      map[string]string{"tourist": "tourist", "guide": "guide", "guest": "guest"},
+	Priorities: map[string]string{"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"},
+
+	ReplyByEmail: "To add anything, reply to this email or use the link above.",
+	ReplyOnPage:  "To add anything to your request, use the link above.",
+	PrivateLink:  "The link is private: anyone who has it can read and answer your request, so please don't forward this email.",
+
+	CreatedPreheader: "We received your request #%d.",
+	CreatedIntro:     "Thanks for contacting Kinconecta. We received your request and an agent will answer you soon.",
+	CreatedNumber:    "Your request number is #%d.",
+	YourMessage:      "Your message",
+	FollowButton:     "Follow your request",
+
+	AgentReplyPreheader: "%s answered your request #%d.",
+	AgentReplyIntro:     "%s answered your request #%d:",
+	AgentReplyFiles:     "Files with this answer (on your request's page)",
+	ConversationButton:  "See the conversation",
+
+	ResolvedPreheader: "Your request #%d is resolved. Did that solve it?",
+	ResolvedIntro:     "We marked your request #%d as resolved.",
+	ResolvedQuestion:  "Did this solve your problem?",
+	ResolvedHow:       "Each button opens your request's page, where one more click confirms your answer.",
+	SolvedButton:      "Yes, it's solved",
+	ReopenButton:      "No, I still need help",
+	ResolvedMovedOn:   "Since then its status changed to: %s.",
+
+	ClosedPreheader: "Your request #%d is closed.",
+	ClosedIntro:     "Your request #%d is now closed. Thank you for your patience.",
+	ClosedNew:       "If you need anything else, send us a new request at %s",
+	SeeButton:       "See your request",
+
+	NewTicketSubject: "New: %s",
+	NewTicketIntro:   "A new request arrived from %s <%s> (%s).",
+	AssignedSubject:  "Assigned to you: %s",
+	AssignedIntro:    "Ticket #%d from %s is now assigned to you.",
+	OpenButton:       "Open the ticket",
+	AgentFooter:      "You receive this email as an agent of the Kinconecta helpdesk.",
+}
+
+var spanish = words{
+	Greeting:       "Hola, %s:",
+	GreetingNoName: "Hola:",
+	Signature:      "Soporte de Kinconecta",
+
+	LabelTicket: "Solicitud", LabelSubject: "Asunto", LabelCategory: "Categoría", LabelStatus: "Estado",
+	LabelPriority: "Prioridad", LabelRequester: "Solicitante", LabelMessage: "Mensaje",
+	Statuses: map[string]string{"created": "Recibida", "open": "Abierta", "in_progress": "En curso",
+		"resolved": "Resuelta", "closed": "Cerrada"},
+	Roles:      map[string]string{"tourist": "turista", "guide": "guía", "guest": "invitado"},
+	Priorities: map[string]string{"low": "Baja", "normal": "Normal", "high": "Alta", "urgent": "Urgente"},
+
+	ReplyByEmail: "Para añadir algo, responde a este correo o usa el enlace de arriba.",
+	ReplyOnPage:  "Para añadir algo a tu solicitud, usa el enlace de arriba.",
+	PrivateLink:  "El enlace es privado: quien lo tenga puede leer y responder tu solicitud, así que no reenvíes este correo.",
+
+	CreatedPreheader: "Recibimos tu solicitud #%d.",
+	CreatedIntro:     "Gracias por escribir a Kinconecta. Recibimos tu solicitud y un agente te responderá pronto.",
+	CreatedNumber:    "El número de tu solicitud es #%d.",
+	YourMessage:      "Tu mensaje",
+	FollowButton:     "Seguir tu solicitud",
+
+	AgentReplyPreheader: "%s respondió a tu solicitud #%d.",
+	AgentReplyIntro:     "%s respondió a tu solicitud #%d:",
+	AgentReplyFiles:     "Archivos de esta respuesta (en la página de tu solicitud)",
+	ConversationButton:  "Ver la conversación",
+
+	ResolvedPreheader: "Tu solicitud #%d está resuelta. ¿Se solucionó?",
+	ResolvedIntro:     "Marcamos tu solicitud #%d como resuelta.",
+	ResolvedQuestion:  "¿Se solucionó tu problema?",
+	ResolvedHow:       "Cada botón abre la página de tu solicitud, donde confirmas tu respuesta con un clic más.",
+	SolvedButton:      "Sí, está solucionado",
+	ReopenButton:      "No, todavía necesito ayuda",
+	ResolvedMovedOn:   "Desde entonces su estado cambió a: %s.",
+
+	ClosedPreheader: "Tu solicitud #%d está cerrada.",
+	ClosedIntro:     "Tu solicitud #%d ya está cerrada. Gracias por tu paciencia.",
+	ClosedNew:       "Si necesitas algo más, envíanos una nueva solicitud en %s",
+	SeeButton:       "Ver tu solicitud",
+
+	NewTicketSubject: "Nueva: %s",
+	NewTicketIntro:   "Llegó una nueva solicitud de %s <%s> (%s).",
+	AssignedSubject:  "Asignada a ti: %s",
+	AssignedIntro:    "La solicitud #%d de %s ahora está asignada a ti.",
+	OpenButton:       "Abrir la solicitud",
+	AgentFooter:      "Recibes este correo como agente del centro de ayuda de Kinconecta.",
+}

@@ -1,0 +1,221 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/filestore"
+)
+
+// InboundConfig tunes the reply listener.
+type InboundConfig struct {
+	MaxMessageBytes int64         // a bigger message is refused with 552
+	MaxFileBytes    int64         // per attachment, as for web uploads
+	MaxFiles        int           // per ticket, as for web uploads
+	RatePerMinute   float64       // messages and refused recipients per client address; 0 is no limit
+	Burst           int           // how many may come at once before the rate applies
+	Timeout         time.Duration // for each read and write of the conversation
+}
+
+// DefaultInboundConfig takes messages up to 25 MiB (what common providers
+// send) and 60 a minute from one address; serve sets the file limits from
+// its own flags.
+func DefaultInboundConfig() InboundConfig {
+	return InboundConfig{MaxMessageBytes: 25 << 20, MaxFileBytes: 10 << 20, MaxFiles: 20,
+		RatePerMinute: 60, Burst: 20, Timeout: time.Minute}
+}
+
+// inbound is the SMTP listener that turns replies into thread messages.
+// It only ever delivers to reply addresses of existing open tickets, so it
+// is no relay and cannot be used to send mail anywhere else.
+type inbound struct {
+	db      *db.DB
+	files   *filestore.Store
+	cfg     InboundConfig
+	replies replyAddresses
+	limit   *clientLimiter
+	log     *slog.Logger
+	server  *smtp.Server
+	addr    net.Addr
+
+	mu    sync.Mutex
+	conns map[*smtp.Conn]bool
+}
+
+func newInbound(store *db.DB, files *filestore.Store, cfg InboundConfig, replies replyAddresses, log *slog.Logger) *inbound {
+	in := &inbound{db: store, files: files, cfg: cfg, replies: replies, log: log,
+		limit: newClientLimiter(cfg.RatePerMinute, cfg.Burst), conns: map[*smtp.Conn]bool{}}
+	s := smtp.NewServer(in)
+	s.Domain = replies.domain
+	s.MaxMessageBytes = cfg.MaxMessageBytes
+	s.MaxRecipients = 10
+	s.EnableSMTPUTF8 = true // requesters' own addresses may be internationalised
+	s.ReadTimeout, s.WriteTimeout = cfg.Timeout, cfg.Timeout
+	s.ErrorLog = slogPrinter{log}
+	in.server = s
+	return in
+}
+
+// listen starts serving on addr ("127.0.0.1:2525", ":25").
+func (in *inbound) listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("mail: unable to listen for replies on %s: %w", addr, err)
+	}
+	in.addr = ln.Addr()
+	go func() {
+		if err := in.server.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			in.log.Error("mail: reply listener stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// close stops taking connections and lets conversations in progress end;
+// after grace it cuts the ones still open (a sender that did not get its
+// 250 sends again later, so nothing is lost).
+func (in *inbound) close(grace time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := in.server.Shutdown(ctx); err == nil {
+		return
+	}
+	in.mu.Lock()
+	for c := range in.conns {
+		c.Close()
+	}
+	in.mu.Unlock()
+}
+
+// NewSession starts a conversation with a client (smtp.Backend).
+func (in *inbound) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	in.mu.Lock()
+	in.conns[c] = true
+	in.mu.Unlock()
+	host := c.Conn().RemoteAddr().String()
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return &session{in: in, conn: c, client: host}, nil
+}
+
+// session is one client's conversation: MAIL, RCPT, DATA, and again.
+type session struct {
+	in       *inbound
+	conn     *smtp.Conn
+	client   string // the client's IP address, for the rate limit
+	from     string
+	ticketID int64
+}
+
+var (
+	errRateLimited = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1},
+		Message: "Too much mail from your address; try again later"}
+	errNoMailbox = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+		Message: "No such mailbox"}
+	errOneTicket = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3},
+		Message: "One ticket per message; send the rest separately"}
+	errClosedTicket = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+		Message: "This request is closed; please send a new one from the support page"}
+	errTryLater = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
+		Message: "Temporary problem on our side; try again later"}
+	errUnreadable = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
+		Message: "The message could not be read"}
+)
+
+// Mail starts a message; each one costs the client a token.
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if !s.in.limit.allow(s.client) {
+		return errRateLimited
+	}
+	s.from, s.ticketID = from, 0
+	return nil
+}
+
+// Rcpt accepts only a correctly signed reply address of an open ticket.
+// Refusals cost a token too, which slows anyone guessing addresses.
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	id, ok := s.in.replies.TicketID(to)
+	if !ok {
+		s.in.limit.allow(s.client)
+		return errNoMailbox
+	}
+	if s.ticketID != 0 && s.ticketID != id {
+		return errOneTicket
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	t, err := s.in.db.Ticket(ctx, id, false)
+	switch {
+	case db.ErrorCode(err) == db.ENOTFOUND:
+		s.in.limit.allow(s.client)
+		return errNoMailbox
+	case err != nil:
+		s.in.log.Warn("mail: unable to check a reply address", "ticket", id, "err", err)
+		return errTryLater
+	case t.Status == db.StatusClosed:
+		return errClosedTicket
+	}
+	s.ticketID = id
+	return nil
+}
+
+// Data reads the message and adds it to the ticket's thread.
+func (s *session) Data(r io.Reader) error {
+	conn, timeout := s.conn.Conn(), s.in.cfg.Timeout
+	err := s.in.receive(s.ticketID, s.from, idleDeadline{r: r, conn: conn, timeout: timeout})
+	if err != nil && timeout > 0 {
+		// go-smtp reads the rest of a refused message off the wire before
+		// answering: give a big one time to arrive.
+		conn.SetReadDeadline(time.Now().Add(5 * timeout))
+	}
+	return err
+}
+
+// idleDeadline pushes the connection's read deadline forward on every
+// read. go-smtp sets it once per command, which would cut off a large
+// message on a slow link however steadily it flows; this bounds only the
+// silences.
+type idleDeadline struct {
+	r       io.Reader
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (d idleDeadline) Read(p []byte) (int, error) {
+	if d.timeout > 0 {
+		d.conn.SetReadDeadline(time.Now().Add(d.timeout))
+	}
+	return d.r.Read(p)
+}
+
+// Reset forgets the message in progress.
+func (s *session) Reset() { s.from, s.ticketID = "", 0 }
+
+// Logout ends the conversation.
+func (s *session) Logout() error {
+	s.in.mu.Lock()
+	delete(s.in.conns, s.conn)
+	s.in.mu.Unlock()
+	return nil
+}
+
+// slogPrinter lets go-smtp's connection errors reach our log.
+type slogPrinter struct{ log *slog.Logger }
+
+// Printf logs at debug level: these are clients' broken connections.
+func (p slogPrinter) Printf(format string, v ...any) {
+	p.log.Debug("mail: smtp: " + fmt.Sprintf(format, v...))
+}
+
+// Println is Printf without a format.
+func (p slogPrinter) Println(v ...any) { p.log.Debug("mail: smtp: " + fmt.Sprint(v...)) }
