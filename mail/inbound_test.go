@@ -18,7 +18,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/kinconecta/helpdesk/db"
 )
 
@@ -226,7 +225,6 @@ func TestInboundRefusesRecipients(t *testing.T) {
 		}
 	})
 }
-
 
 // TestInboundBodies covers what a reply's body can be: plain, HTML only,
 // nothing but quotes, or an autoresponder's.
