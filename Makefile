@@ -37,9 +37,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s -count 1 ./...
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzCreateTicketJSON -fuzztime $(FUZZTIME) ./handlers
-	$(GO) test -run '^$$' -fuzz FuzzMultipart -fuzztime $(FUZZTIME) ./handlers
-	$(GO) test -run '^$$' -fuzz FuzzListQuery -fuzztime $(FUZZTIME) ./handlers
+	$(GO) test -run '^$$' -fuzz FuzzCreateTicketJSON -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./handlers
+	$(GO) test -run '^$$' -fuzz FuzzMultipart -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./handlers
+	$(GO) test -run '^$$' -fuzz FuzzListQuery -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./handlers
 
 # A database of N generated tickets in ./data-seed, for trying the desk at scale.
 seed-db:

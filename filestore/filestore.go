@@ -92,7 +92,7 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 	}
 	u.Size = int64(n) + rest
 	if u.Size > maxBytes {
-		return nil, db.Errorf(db.ETOOLARGE, "%q is larger than %d MB", u.FileName, maxBytes>>20)
+		return nil, db.Errorf(db.ETOOLARGE, "%q is larger than the %s limit", u.FileName, sizeLimit(maxBytes))
 	}
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("filestore: unable to sync: %w", err)
@@ -102,6 +102,14 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 	}
 	ok = true
 	return u, nil
+}
+
+// sizeLimit writes a limit the way people read it: "10 MB", "512 KB".
+func sizeLimit(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
 }
 
 // ReadError is a failure to read the upload from the client (as opposed

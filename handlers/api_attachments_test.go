@@ -195,3 +195,19 @@ func TestHealth(t *testing.T) {
 		t.Errorf("/healthz with the database closed: %d, want 200", r.StatusCode)
 	}
 }
+
+// A file far over the limit must get the 413 answer, not a connection
+// reset: the server reads (and discards) the rest of the body first.
+func TestUploadFarOverLimitAnswers413(t *testing.T) {
+	s := newTestServer(t)
+	c := s.createTicket(t, nil)
+	body, ct := multipartBody(t, part{Name: "file", FileName: "video.txt", Value: strings.Repeat("v", 8<<20)})
+	r := s.do(t, "POST", "/api/support-tickets/"+strconv.FormatInt(c.ID, 10)+"/attachments", ct, body, bearer(c.AccessToken)...)
+	if r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status = %d, want 413", r.StatusCode)
+	}
+	if p := r.Problem(t); !strings.Contains(p.Detail, "1 MB") {
+		t.Errorf("detail = %q, want the limit named", p.Detail)
+	}
+	assertNoStrayFiles(t, s)
+}

@@ -46,10 +46,13 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 		BodyLimit:                    jsonBodyLimit,
-		ReadTimeout:                  5 * time.Minute,
-		WriteTimeout:                 5 * time.Minute,
-		IdleTimeout:                  2 * time.Minute,
-		DisableStartupMessage:        true,
+		// Request line and headers; fasthttp's 4 KiB default refuses a
+		// legitimate long list query before any route sees it.
+		ReadBufferSize:        16 << 10,
+		ReadTimeout:           5 * time.Minute,
+		WriteTimeout:          5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())

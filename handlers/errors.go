@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -36,6 +37,10 @@ type Problem struct {
 	RequestID string          `json:"requestId,omitempty"`
 }
 
+// maxDrainBytes bounds how much of a refused body is read to let the
+// client see the answer.
+const maxDrainBytes = 64 << 20
+
 // problemFor turns any error into a Problem. Errors that are not domain
 // errors are internal: logged in full, shown only as "Internal error" with
 // the request id so a report can be matched to the log.
@@ -69,8 +74,14 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 // /api, plain text elsewhere (pages bring their own error page).
 func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
-	// The rest of a streamed body is not worth reading after a refusal.
+	// A refused streamed body is read (up to a bound) and thrown away before
+	// the connection closes: closing with unread bytes makes the kernel send
+	// a reset, and the client would see "connection reset" instead of the
+	// answer, such as "file too large".
 	if c.Request().IsBodyStream() {
+		if s := c.Context().RequestBodyStream(); s != nil {
+			_, _ = io.CopyN(io.Discard, s, maxDrainBytes)
+		}
 		c.Context().SetConnectionClose()
 	}
 	switch p.Status {
