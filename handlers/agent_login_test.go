@@ -147,3 +147,15 @@ func TestAgentLogin(t *testing.T) {
 		}
 	})
 }
+
+// An urlencoded body over the limit is refused before anything reads it
+// into memory.
+func TestLargeFormRefused(t *testing.T) {
+	s := newTestServer(t)
+	b := s.newBrowser(t)
+	body := "email=a%40b.co&password=" + strings.Repeat("x", 2<<20)
+	r := b.do(t, "POST", "/agent/login", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status = %d, want 413", r.StatusCode)
+	}
+}

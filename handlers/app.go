@@ -58,6 +58,7 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	app.Use(requestid.New())
 	// Security headers first, so that refusals carry them too.
 	h.useSecurityHeaders(app)
+	app.Use(refuseLargeForms)
 	app.Use(h.authenticate)
 	h.usePageMiddleware(app)
 	limit := h.rateLimit()

@@ -51,6 +51,18 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// refuseLargeForms answers 413 to an urlencoded form larger than the body
+// limit (or of unknown length). Such bodies are streamed, and reading one through c.FormValue
+// would pull all of it into memory; no form of ours is that large.
+func refuseLargeForms(c *fiber.Ctx) error {
+	if n := c.Request().Header.ContentLength(); n > jsonBodyLimit || n == -1 {
+		if mt, _ := mediaType(c); mt == "application/x-www-form-urlencoded" {
+			return errBodyTooLarge
+		}
+	}
+	return c.Next()
+}
+
 // mediaType is the request's Content-Type without parameters, lowercased.
 func mediaType(c *fiber.Ctx) (string, map[string]string) {
 	mt, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))

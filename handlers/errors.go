@@ -78,11 +78,10 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	// the connection closes: closing with unread bytes makes the kernel send
 	// a reset, and the client would see "connection reset" instead of the
 	// answer, such as "file too large".
-	if c.Request().IsBodyStream() {
-		if s := c.Context().RequestBodyStream(); s != nil {
-			_, _ = io.CopyN(io.Discard, s, maxDrainBytes)
+	if s := c.Context().RequestBodyStream(); s != nil {
+		if _, err := io.CopyN(io.Discard, s, maxDrainBytes); err != io.EOF {
+			c.Context().SetConnectionClose() // more left than we will read
 		}
-		c.Context().SetConnectionClose()
 	}
 	switch p.Status {
 	case fiber.StatusUnauthorized:

@@ -2,7 +2,11 @@
 // workspace, reports and the admins' settings, all inside Frame.
 package agent
 
-import "github.com/kinconecta/helpdesk/views/layout"
+import (
+	"github.com/a-h/templ"
+
+	"github.com/kinconecta/helpdesk/views/layout"
+)
 
 // Nav identifies the desk's sections for the navigation bar.
 type Nav string
@@ -32,9 +36,11 @@ func (m FrameMeta) navClass(n Nav) string {
 	return "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-sand-100 hover:text-slate-900"
 }
 
-func (m FrameMeta) current(n Nav) string {
+// current marks the active section's link for screen readers; the others
+// get no aria-current at all (an empty one is noise).
+func (m FrameMeta) current(n Nav) templ.Attributes {
 	if m.Active == n {
-		return "page"
+		return templ.Attributes{"aria-current": "page"}
 	}
-	return ""
+	return nil
 }
