@@ -22,7 +22,7 @@ const FileName = "helpdesk.db"
 
 // DB is an open helpdesk database.
 type DB struct {
-	read   *sql.DB
+	read   *readPool
 	writer *writer
 	path   string
 
@@ -91,7 +91,7 @@ func Open(dataDir string) (*DB, error) {
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
 
-	d := &DB{read: read, path: path, Now: time.Now, stop: make(chan struct{}), outbox: make(chan struct{}, 1)}
+	d := &DB{read: newReadPool(read), path: path, Now: time.Now, stop: make(chan struct{}), outbox: make(chan struct{}, 1)}
 	d.writer = newWriter(wconn)
 	d.bg.Add(1)
 	go d.checkpointLoop(5 * time.Second)
