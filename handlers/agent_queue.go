@@ -1,4 +1,143 @@
 package handlers
 
-// queueRoutes is empty until this part of the desk lands.
-func (h *Handler) queueRoutes() []Route { return nil }
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
+	"github.com/kinconecta/helpdesk/views/agent"
+)
+
+// queueRoutes is the queue: /agent, its live parts and bulk changes.
+func (h *Handler) queueRoutes() []Route {
+	return []Route{
+		{"GET", "/agent", Agent, false, h.queuePage},
+		{"GET", "/agent/queue/poll", Agent, false, h.queuePoll},
+		{"POST", "/agent/bulk", Agent, false, h.queueBulk},
+	}
+}
+
+// queuePage handles GET /agent.
+func (h *Handler) queuePage(c *fiber.Ctx) error {
+	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return db.Errorf(db.EBADREQUEST, "malformed query string")
+	}
+	outcome, err := h.takeQueueOutcome(c)
+	if err != nil {
+		return err
+	}
+	return h.renderQueue(c, fiber.StatusOK, q, func(v *agent.Queue) { v.Outcome = outcome })
+}
+
+// renderQueue renders the queue view the address q names; adjust fills
+// what a particular answer adds (a bulk outcome, a refused bulk form).
+func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust func(*agent.Queue)) error {
+	ctx := c.UserContext()
+	lang := pageLang(c)
+	cats, err := h.db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	view, err := h.parseQueueView(c, q, cats)
+	if err != nil {
+		return err
+	}
+	// Read the newest id before the list, so a ticket created in between
+	// is announced by the poll rather than missed.
+	newest, err := h.db.MaxTicketID(ctx)
+	if err != nil {
+		return err
+	}
+	page, err := h.db.ListTickets(ctx, view.filter)
+	if err != nil {
+		return err
+	}
+	counts, err := h.db.StatusCounts(ctx)
+	if err != nil {
+		return err
+	}
+	users, err := h.db.Users(ctx)
+	if err != nil {
+		return err
+	}
+
+	v := agent.Queue{
+		Frame:      h.frameMeta(c, lang.T("queue.title"), agent.NavQueue),
+		Filter:     view.form,
+		Hidden:     view.hidden(),
+		Tabs:       queueTabs(lang, view, counts),
+		Statuses:   queueStatusOptions(lang),
+		Categories: queueCategoryOptions(lang, cats),
+		Roles:      queueRoleOptions(lang),
+		Priorities: queuePriorityOptions(lang),
+		Agents:     queueAgentOptions(lang, users, principal(c).User.ID),
+		Total:      page.Total,
+		Back:       view.url("/agent", "cursor", q.Get("cursor")),
+		PollURL:    view.url("/agent/queue/poll", "checked", strconv.FormatInt(newest, 10)),
+	}
+	if page.Next != nil {
+		v.NextURL = view.url("/agent", "cursor", encodeCursor(view.filter.Sort, *page.Next))
+	}
+	if view.filter.After != nil {
+		v.FirstURL = view.url("/agent")
+	}
+	// A refused bulk form is answered from /agent/bulk: the language
+	// switch must still lead back to the queue.
+	v.Frame.Path = "/agent"
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	for _, t := range page.Tickets {
+		v.Rows = append(v.Rows, queueRowView(lang, t, names, page.Snippets))
+	}
+	if adjust != nil {
+		adjust(&v)
+	}
+	return render(c, status, agent.QueuePage(v))
+}
+
+// queueTabs are "all" and one tab per status, each keeping the view's
+// other filters, with the trigger-kept counts.
+func queueTabs(lang i18n.Lang, view queueView, counts map[db.Status]int) []agent.QueueTab {
+	all := 0
+	for _, n := range counts {
+		all += n
+	}
+	current := view.form.Status
+	tabs := []agent.QueueTab{{
+		Label: lang.T("queue.tab.all"), Count: lang.Number(int64(all)),
+		URL: view.url("/agent", "status", ""), Current: current == "" && view.params.Get("status") == "",
+	}}
+	for _, s := range db.Statuses {
+		tabs = append(tabs, agent.QueueTab{
+			Status: string(s), Label: lang.T("status." + string(s)), Count: lang.Number(int64(counts[s])),
+			URL: view.url("/agent", "status", string(s)), Current: current == string(s),
+		})
+	}
+	return tabs
+}
+
+// queueRowView is one ticket as the list shows it.
+func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets map[int64]string) agent.QueueRow {
+	r := agent.QueueRow{
+		ID: t.ID, Subject: t.Subject, Requester: t.FullName,
+		Role:     lang.T("role." + string(t.RoleContext)),
+		Category: categoryLabel(t, lang),
+		Status:   string(t.Status), StatusText: lang.T("status." + string(t.Status)),
+		Priority: string(t.Priority), PriorityText: queuePriorityLabel(lang, t.Priority),
+		Updated: agent.Stamp{Text: lang.DateTime(t.UpdatedAt.Time), ISO: t.UpdatedAt.UTC().Format(time.RFC3339)},
+	}
+	if t.AssigneeID != nil {
+		r.Assignee = names[*t.AssigneeID]
+	}
+	if s, ok := snippets[t.ID]; ok {
+		r.Snippet = agent.QueueSnippet(s, db.SnippetStart, db.SnippetEnd)
+	}
+	return r
+}

@@ -1,4 +1,127 @@
 package handlers
 
-// settingsRoutes is empty until this part of the desk lands.
-func (h *Handler) settingsRoutes() []Route { return nil }
+import (
+	"errors"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
+	"github.com/kinconecta/helpdesk/views/agent"
+	"github.com/kinconecta/helpdesk/views/components"
+)
+
+// settingsRoutes is the admins' settings: agents, API keys, categories, outbox.
+func (h *Handler) settingsRoutes() []Route {
+	return []Route{
+		{"GET", "/agent/settings", Admin, false, h.settingsPage},
+		{"POST", "/agent/settings/agents", Admin, false, h.settingsAddAgent},
+		{"POST", "/agent/settings/agents/:id/role", Admin, false, h.settingsAgentRole},
+		{"POST", "/agent/settings/agents/:id/active", Admin, false, h.settingsAgentActive},
+		{"POST", "/agent/settings/agents/:id/notify", Admin, false, h.settingsAgentNotify},
+		{"POST", "/agent/settings/agents/:id/password-link", Admin, false, h.settingsPasswordLink},
+		{"POST", "/agent/settings/keys", Admin, false, h.settingsCreateKey},
+		{"POST", "/agent/settings/keys/:id/revoke", Admin, false, h.settingsRevokeKey},
+		{"POST", "/agent/settings/categories", Admin, false, h.settingsAddCategory},
+		{"POST", "/agent/settings/categories/:id", Admin, false, h.settingsUpdateCategory},
+		{"POST", "/agent/settings/categories/:id/retire", Admin, false, h.settingsRetireCategory},
+		{"POST", "/agent/settings/notifications/:id/retry", Admin, false, h.settingsRetryNotification},
+	}
+}
+
+// settingsState is what one answer of the settings page adds to the
+// lists: a confirmation, a refused form, or a secret shown once.
+type settingsState struct {
+	status int
+	notice string
+	errors components.Errors
+	values map[string]string // what was typed, by input id
+	secret *agent.SettingsSecret
+}
+
+// settingsPage handles GET /agent/settings. ?done= names the change a form
+// just made; only known names show a message, and its text comes from the
+// catalogue, never from the address.
+func (h *Handler) settingsPage(c *fiber.Ctx) error {
+	st := settingsState{status: fiber.StatusOK}
+	if done := c.Query("done"); done != "" && i18n.Has("settings.done."+done) {
+		st.notice = pageLang(c).T("settings.done." + done)
+	}
+	return h.renderSettings(c, st)
+}
+
+// settingsDone answers a successful form: 303 back to its section, so a
+// reload does not post again.
+func settingsDone(c *fiber.Ctx, done, section string) error {
+	return c.Redirect("/agent/settings?done="+done+"#"+section, fiber.StatusSeeOther)
+}
+
+// settingsRefusal re-renders the page for a change the store refused:
+// invalid fields get their messages beside the inputs (422, what was typed
+// kept); a broken rule, such as demoting the last admin, or a thing that is
+// gone, becomes a message at the top (409, 404). inputID names the input
+// of each of the store's fields. Anything else is a real error.
+func (h *Handler) settingsRefusal(c *fiber.Ctx, err error, inputID func(field string) string, values map[string]string) error {
+	var de *db.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	lang := pageLang(c)
+	st := settingsState{values: values}
+	switch {
+	case len(de.Fields) > 0:
+		// A name already in use is a conflict to the API, but to a person
+		// filling a form it is one more thing to fix in it.
+		st.status = fiber.StatusUnprocessableEntity
+		fields := slices.Clone(de.Fields)
+		slices.SortStableFunc(fields, func(a, b db.FieldError) int {
+			return settingsFieldOrder(a.Field) - settingsFieldOrder(b.Field)
+		})
+		for _, fe := range fields {
+			st.errors = append(st.errors, components.FieldError{Field: inputID(fe.Field), Message: settingsFieldMessage(lang, fe)})
+		}
+	case de.Code == db.ECONFLICT || de.Code == db.ENOTFOUND:
+		st.status = statusOf[de.Code]
+		st.errors = components.Errors{{Message: settingsRuleMessage(lang, de)}}
+	default:
+		return err
+	}
+	return h.renderSettings(c, st)
+}
+
+// settingsFieldOrder ranks the store's fields in the order every settings
+// form shows them, so the error summary reads top to bottom like the form.
+func settingsFieldOrder(field string) int {
+	order := []string{"name", "email", "nameEs", "aliases", "role"}
+	if i := slices.Index(order, field); i >= 0 {
+		return i
+	}
+	return len(order)
+}
+
+// settingsParamID reads the :id of a settings form's address; a malformed
+// one names nothing, like an id that does not exist.
+func settingsParamID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, db.Errorf(db.ENOTFOUND, "no such item")
+	}
+	return id, nil
+}
+
+// settingsBool reads a toggle form's hidden true/false. Only a hand-made
+// post can send anything else.
+func settingsBool(c *fiber.Ctx, name string) (bool, error) {
+	v, err := strconv.ParseBool(c.FormValue(name))
+	if err != nil {
+		return false, db.Errorf(db.EBADREQUEST, "%s must be true or false", name)
+	}
+	return v, nil
+}
+
+// settingsPrefixed names the inputs of a form whose ids are its fields with a prefix.
+func settingsPrefixed(prefix string) func(string) string {
+	return func(field string) string { return prefix + field }
+}

@@ -1,4 +1,60 @@
 package handlers
 
-// ticketRoutes is empty until this part of the desk lands.
-func (h *Handler) ticketRoutes() []Route { return nil }
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/views/agent"
+)
+
+// ticketRoutes is a ticket's workspace and its forms.
+func (h *Handler) ticketRoutes() []Route {
+	return []Route{
+		{"GET", "/agent/tickets/:id", Agent, false, h.ticketPage},
+		{"POST", "/agent/tickets/:id/messages", Agent, false, h.ticketMessage},
+		{"POST", "/agent/tickets/:id/status", Agent, false, h.ticketStatus},
+		{"POST", "/agent/tickets/:id/details", Agent, false, h.ticketDetails},
+		{"GET", "/agent/tickets/:id/files/:attachmentId", Agent, false, h.ticketFile},
+	}
+}
+
+// ticketPage handles GET /agent/tickets/{id}.
+func (h *Handler) ticketPage(c *fiber.Ctx) error {
+	t, err := h.workspaceTicket(c)
+	if err != nil {
+		return err
+	}
+	notice, err := h.takeTicketNotice(c, t.ID)
+	if err != nil {
+		return err
+	}
+	return h.renderTicket(c, fiber.StatusOK, t, func(v *agent.Ticket) { v.Notice = notice })
+}
+
+// workspaceTicket is the ticket the address names, with every file,
+// internal notes' included: only agents reach these routes.
+func (h *Handler) workspaceTicket(c *fiber.Ctx) (db.Ticket, error) {
+	id, err := ticketID(c, "id")
+	if err != nil {
+		return db.Ticket{}, err
+	}
+	return h.db.Ticket(c.UserContext(), id, true)
+}
+
+// renderTicket renders the workspace of t; adjust fills what a particular
+// answer adds (a notice, a refused form as it was sent).
+func (h *Handler) renderTicket(c *fiber.Ctx, status int, t db.Ticket, adjust func(*agent.Ticket)) error {
+	v, err := h.ticketView(c, t)
+	if err != nil {
+		return err
+	}
+	if adjust != nil {
+		adjust(&v)
+	}
+	return render(c, status, agent.TicketPage(v))
+}
+
+// ticketBase is the workspace's address, where its forms post and return.
+func ticketBase(id int64) string { return "/agent/tickets/" + strconv.FormatInt(id, 10) }

@@ -9,7 +9,6 @@ func init() {
 
 		"reports.created.title": {"Tickets created per day", "Tickets creados por día"},
 		"reports.created.desc":  {"A stacked bar for each of the last %s days, split by the status the tickets have now: %s tickets in all, at most %s on one day.", "Una barra apilada por cada uno de los últimos %s días, dividida según el estado actual de los tickets: %s tickets en total, como máximo %s en un día."},
-		"reports.created.day":   {"%s: %s tickets", "%s: %s tickets"},
 
 		"reports.open.title": {"Open tickets by category", "Tickets abiertos por categoría"},
 		"reports.open.desc":  {"Tickets received, open or in progress in each category: %s in all.", "Tickets recibidos, abiertos o en curso de cada categoría: %s en total."},

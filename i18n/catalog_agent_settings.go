@@ -75,7 +75,7 @@ func init() {
 
 		// Categories.
 		"settings.categories":             {"Categories", "Categorías"},
-		"settings.categories.lead":        {"The topics of the support form. Aliases are the other names API clients may send. A retired category leaves the form; tickets that have it keep it.", "Los temas del formulario de soporte. Los alias son otros nombres que pueden enviar los clientes de la API. Una categoría retirada sale del formulario; los tickets que la tienen la conservan."},
+		"settings.categories.lead":        {"The topics of the support form. Aliases, separated by commas, are the other names API clients may send. A retired category leaves the form; tickets that have it keep it.", "Los temas del formulario de soporte. Los alias, separados por comas, son otros nombres que pueden enviar los clientes de la API. Una categoría retirada sale del formulario; los tickets que la tienen la conservan."},
 		"settings.categories.active":      {"On the form", "En el formulario"},
 		"settings.categories.retired":     {"Retired", "Retirada"},
 		"settings.categories.retire":      {"Retire", "Retirar"},

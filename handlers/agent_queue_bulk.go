@@ -1,0 +1,139 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/views/agent"
+	"github.com/kinconecta/helpdesk/views/components"
+)
+
+// queueFormLimit bounds the bulk form's body: a page of ticket ids and a
+// few fields fit many times over.
+const queueFormLimit = 64 << 10
+
+// queueBulk handles POST /agent/bulk: one status and/or assignee change
+// applied to each selected ticket on its own, each checked against the
+// workflow, so some may be refused while the rest change. It answers 303
+// back to the same queue view, whose next load shows what changed and
+// why each refused ticket was refused; a form that cannot be applied at
+// all (nothing selected, nothing to change) comes back with 422.
+func (h *Handler) queueBulk(c *fiber.Ctx) error {
+	form, err := readQueueForm(c, queueFormLimit)
+	if err != nil {
+		return err
+	}
+	if err := checkCSRF(c, form.Get(csrfField)); err != nil {
+		return err
+	}
+	back, _ := queueBack(form.Get("back"))
+	ids, patch, sent, err := h.queueBulkChange(c, form)
+	if err != nil {
+		return err
+	}
+	if len(sent.Errors) > 0 {
+		picked := map[int64]bool{}
+		for _, id := range ids {
+			picked[id] = true
+		}
+		return h.renderQueue(c, fiber.StatusUnprocessableEntity, back, func(v *agent.Queue) {
+			v.Bulk = sent
+			for i := range v.Rows {
+				v.Rows[i].Checked = picked[v.Rows[i].ID]
+			}
+		})
+	}
+	results := h.db.BulkUpdate(c.UserContext(), ids, patch, principal(c).Actor)
+	sum, err := h.queueSummarise(c, results, patch)
+	if err != nil {
+		return err
+	}
+	if err := h.putQueueOutcome(c, sum); err != nil {
+		return err
+	}
+	to := "/agent"
+	if len(back) > 0 {
+		to += "?" + back.Encode()
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// queueBulkChange reads the selected ids and the change to make, with a
+// message beside each field that cannot be applied.
+func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.TicketPatch, agent.QueueBulk, error) {
+	lang := pageLang(c)
+	sent := agent.QueueBulk{Status: form.Get("status"), Assignee: form.Get("assigneeId")}
+	var patch db.TicketPatch
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, s := range form["ids"] {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 || seen[id] {
+			continue // not a ticket number: nothing a form of ours sends
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	switch {
+	case len(ids) == 0:
+		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-ids", Message: lang.T("queue.bulk.errNone")})
+	case len(ids) > maxListLimit:
+		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-ids",
+			Message: lang.T("queue.bulk.errTooMany", lang.Number(maxListLimit))})
+	}
+	if sent.Status != "" {
+		if st, ok := db.ParseStatus(sent.Status); ok {
+			s := string(st)
+			patch.Status = &s
+		} else {
+			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errStatus")})
+		}
+	}
+	if sent.Assignee != "" {
+		// 0 unassigns; any other id must be an active account.
+		id, err := strconv.ParseInt(sent.Assignee, 10, 64)
+		valid := err == nil && id >= 0
+		if valid && id != 0 {
+			u, err := h.db.User(c.UserContext(), id)
+			if err != nil && db.ErrorCode(err) != db.ENOTFOUND {
+				return nil, patch, sent, err
+			}
+			valid = err == nil && u.Active
+		}
+		if valid {
+			patch.AssigneeID = &id
+		} else {
+			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-assignee", Message: lang.T("queue.bulk.errAssignee")})
+		}
+	}
+	if sent.Status == "" && sent.Assignee == "" {
+		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errNoChange")})
+	}
+	return ids, patch, sent, nil
+}
+
+// readQueueForm reads an urlencoded form body of at most limit bytes.
+// Fiber does not bound streamed bodies (MEASURED.md), so the form is read
+// through requestBody rather than c.FormValue.
+func readQueueForm(c *fiber.Ctx, limit int64) (url.Values, error) {
+	if mt, _ := mediaType(c); mt != fiber.MIMEApplicationForm {
+		return nil, db.Errorf(db.EUNSUPPORTED, "send application/x-www-form-urlencoded")
+	}
+	body, err := io.ReadAll(requestBody(c, limit))
+	if err != nil {
+		if errors.Is(err, errBodyTooLarge) {
+			return nil, err
+		}
+		return nil, db.Errorf(db.EBADREQUEST, "unable to read the form")
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, db.Errorf(db.EBADREQUEST, "malformed form")
+	}
+	return form, nil
+}
