@@ -556,12 +556,25 @@ func TestSigtermDrains(t *testing.T) {
 		t.Fatalf("create: %v %d %s", err, r.Status, r.Body)
 	}
 
+	// The whole body is known in advance so the request carries a
+	// Content-Length, as browsers' and curl's uploads do; it is then sent
+	// slowly, a piece at a time.
+	chunk := bytes.Repeat([]byte("the upload that outlives SIGTERM\n"), 32)
+	sent := bytes.Repeat(chunk, 20)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", "slow.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(sent)
+	mw.Close()
 	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
 	req, err := http.NewRequest("POST", fmt.Sprintf("%s/api/support-tickets/%d/attachments", s.URL, ticket.ID), pr)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.ContentLength = int64(body.Len())
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+ticket.AccessToken)
 	type outcome struct {
@@ -581,21 +594,18 @@ func TestSigtermDrains(t *testing.T) {
 	}()
 	defer pw.Close() // unblocks the request if the test fails early
 
-	part, err := mw.CreateFormFile("file", "slow.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := bytes.Repeat([]byte("the upload that outlives SIGTERM\n"), 32)
-	var sent []byte
+	pieces := bytes.NewReader(body.Bytes())
 	write := func() {
 		t.Helper()
-		if _, err := part.Write(chunk); err != nil {
+		if _, err := io.CopyN(pw, pieces, int64(len(chunk))); err != nil && err != io.EOF {
 			t.Fatalf("writing the upload: %v", err)
 		}
-		sent = append(sent, chunk...)
 		time.Sleep(100 * time.Millisecond) // a slow client
 	}
-	for range 3 {
+	// The client's transport buffers 4 KiB before its first write to the
+	// socket: send more than that, so the request has reached the server
+	// (and is in flight there) before the signal.
+	for range 8 {
 		write()
 	}
 
@@ -614,11 +624,8 @@ func TestSigtermDrains(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for range 7 {
+	for pieces.Len() > 0 {
 		write()
-	}
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
 	}
 	pw.Close()
 

@@ -31,8 +31,9 @@ func TestAgentTicketReply(t *testing.T) {
 	if got := text(reply.Find(`[data-testid="entry-author"]`)); got != b.User.Name {
 		t.Fatalf("author %q, want %q", got, b.User.Name)
 	}
-	if reply.Find(`img[alt="refund.png"]`).Length() != 1 {
-		t.Fatal("the reply's image has no preview")
+	// The preview is decorative (alt=""): the link's own text names the file.
+	if preview := reply.Find(`[data-testid="file-preview"]`); preview.Find(`img[alt=""]`).Length() != 1 || !strings.Contains(text(preview), "refund.png") {
+		t.Fatal("the reply's image has no preview named by its link")
 	}
 	// The notice is read once.
 	if got := text(one(t, b.workspace(t, c.ID), `[data-testid="ticket-notice"]`)); got != "" {

@@ -152,8 +152,13 @@ func TestTrackFiles(t *testing.T) {
 		if got := img.AttrOr("src", ""); got != fileURL(tk.Attachments[0].ID) {
 			t.Fatalf("img src %q", got)
 		}
-		if got := img.AttrOr("alt", ""); got != "photo.png" {
-			t.Fatalf("alt %q", got)
+		// Decorative: the link around it names the file in text, so a
+		// screen reader does not hear the name twice.
+		if got, ok := img.Attr("alt"); !ok || got != "" {
+			t.Fatalf("alt %q (present %v), want empty", got, ok)
+		}
+		if link := img.Parent(); !strings.Contains(text(link), "photo.png") {
+			t.Fatalf("the thumbnail's link does not name the file: %q", text(link))
 		}
 	})
 	tests := []struct {
