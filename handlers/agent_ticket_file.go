@@ -23,21 +23,5 @@ func (h *Handler) ticketFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if a.StorageName == "" {
-		return c.Redirect(a.FileURL, fiber.StatusFound)
-	}
-	f, err := h.files.Open(a.StorageName)
-	if err != nil {
-		return err
-	}
-	disposition := "attachment"
-	if inlineTypes[a.MimeType] {
-		disposition = "inline"
-	}
-	c.Set(fiber.HeaderContentType, a.MimeType)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, a.FileName))
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	return c.SendStream(f, int(a.FileSize))
+	return h.sendAttachment(c, a, true)
 }

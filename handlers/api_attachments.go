@@ -53,14 +53,20 @@ func (h *Handler) listAttachments(c *fiber.Ctx) error {
 	return c.JSON(atts)
 }
 
-// downloadAttachment serves a stored file's bytes, always as a download and
-// with its sniffed type, so a browser never runs it as a page. A reference
-// redirects to where it is hosted.
+// downloadAttachment serves a stored file's bytes, always as a download.
 func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 	a, err := h.attachmentParam(c)
 	if err != nil {
 		return err
 	}
+	return h.sendAttachment(c, a, false)
+}
+
+// sendAttachment serves a stored file with its sniffed type, as a
+// download unless inlineImages allows a safe raster image to show in the
+// page; nosniff and a sandboxing CSP keep a browser from running it. A
+// reference redirects to where it is hosted.
+func (h *Handler) sendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages bool) error {
 	if a.StorageName == "" {
 		return c.Redirect(a.FileURL, fiber.StatusFound)
 	}
@@ -68,8 +74,12 @@ func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	disposition := "attachment"
+	if inlineImages && inlineTypes[a.MimeType] {
+		disposition = "inline"
+	}
 	c.Set(fiber.HeaderContentType, a.MimeType)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition("attachment", a.FileName))
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, a.FileName))
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
