@@ -548,6 +548,18 @@ func storedFiles(t testing.TB, data string) (files, temp []string) {
 // listener closes at once, the upload still completes with 201, the process
 // exits 0 and logs that it drained, and nothing answers afterwards.
 func TestSigtermDrains(t *testing.T) {
+	// Browsers and curl send a Content-Length; streaming API clients send
+	// chunked bodies, whose last chunk comes after the closing boundary.
+	for _, tc := range []struct {
+		name    string
+		chunked bool
+	}{{"ContentLength", false}, {"Chunked", true}} {
+		t.Run(tc.name, func(t *testing.T) { sigtermDrains(t, tc.chunked) })
+	}
+}
+
+// sigtermDrains is TestSigtermDrains for one way of sending the body.
+func sigtermDrains(t *testing.T, chunked bool) {
 	data := t.TempDir()
 	s := startServer(t, data, []string{"HELPDESK_CREATE_RATE=0"})
 	client := newClient(t)
@@ -556,9 +568,8 @@ func TestSigtermDrains(t *testing.T) {
 		t.Fatalf("create: %v %d %s", err, r.Status, r.Body)
 	}
 
-	// The whole body is known in advance so the request carries a
-	// Content-Length, as browsers' and curl's uploads do; it is then sent
-	// slowly, a piece at a time.
+	// The whole body is known in advance (so it can carry a Content-Length);
+	// it is sent slowly, a piece at a time.
 	chunk := bytes.Repeat([]byte("the upload that outlives SIGTERM\n"), 32)
 	sent := bytes.Repeat(chunk, 20)
 	var body bytes.Buffer
@@ -574,7 +585,9 @@ func TestSigtermDrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.ContentLength = int64(body.Len())
+	if !chunked {
+		req.ContentLength = int64(body.Len())
+	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+ticket.AccessToken)
 	type outcome struct {

@@ -71,7 +71,8 @@ func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*
 		return nil, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
 	total := int64(maxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
-	mr := multipart.NewReader(requestBody(c, total), params["boundary"])
+	body := requestBody(c, total)
+	mr := multipart.NewReader(body, params["boundary"])
 	form := &multipartForm{Values: map[string]string{}}
 	if err := h.readParts(mr, form, fileField, maxFiles); err != nil {
 		form.Discard()
@@ -80,6 +81,11 @@ func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*
 		}
 		return nil, err
 	}
+	// Read what follows the closing boundary (an epilogue, a chunked body's
+	// last chunk) so the connection is clean: a server that closes it with
+	// bytes unread (as it does when shutting down) makes the kernel reset
+	// it, and the client loses the answer.
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxFieldBytes))
 	return form, nil
 }
 
