@@ -33,7 +33,7 @@ func (d *DB) CreateAPIKey(ctx context.Context, name, role string) (APIKey, strin
 	}
 	secret, hash := newSecret(APIKeyPrefix)
 	k := APIKey{Name: name, Role: role, Prefix: secret[:len(APIKeyPrefix)+6], CreatedAt: Time{d.now()}}
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		return tx.QueryRow(`INSERT INTO api_keys (name, role, key_hash, prefix, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, k.Name, k.Role, hash, k.Prefix, k.CreatedAt).Scan(&k.ID)
 	})
@@ -63,7 +63,7 @@ func (d *DB) APIKeyBySecret(ctx context.Context, secret string) (APIKey, error) 
 	if !k.LastUsedAt.Valid || now.Sub(k.LastUsedAt.Time.Time) > time.Minute {
 		// Not on the request's path: a slow write must not slow the caller.
 		go func(id int64) {
-			_ = d.write(context.Background(), func(tx *sql.Tx) error {
+			_ = d.write(context.Background(), func(tx *Tx) error {
 				_, err := tx.Exec(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, Time{now}, id)
 				return err
 			})
@@ -93,7 +93,7 @@ func (d *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 
 // RevokeAPIKey stops a key from working, at once and for good.
 func (d *DB) RevokeAPIKey(ctx context.Context, id int64) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, Time{d.now()}, id)
 		if err != nil {
 			return fmt.Errorf("db: unable to revoke API key: %w", err)

@@ -39,7 +39,7 @@ func AttachmentURL(ticketID, id int64) string {
 	return "/api/support-tickets/" + strconv.FormatInt(ticketID, 10) + "/attachments/" + strconv.FormatInt(id, 10)
 }
 
-func insertAttachment(tx *sql.Tx, ticketID int64, messageID *int64, a NewAttachment, now Time) (Attachment, error) {
+func insertAttachment(tx *Tx, ticketID int64, messageID *int64, a NewAttachment, now Time) (Attachment, error) {
 	att := Attachment{
 		TicketID: ticketID, MessageID: messageID, FileName: a.FileName, MimeType: a.MimeType,
 		FileSize: a.FileSize, UploadedAt: now, StorageName: a.StorageName,
@@ -59,7 +59,7 @@ func insertAttachment(tx *sql.Tx, ticketID int64, messageID *int64, a NewAttachm
 }
 
 // countAttachments counts the files already on a ticket.
-func countAttachments(tx *sql.Tx, ticketID int64) (int, error) {
+func countAttachments(tx *Tx, ticketID int64) (int, error) {
 	var n int
 	if err := tx.QueryRow(`SELECT count(*) FROM attachments WHERE ticket_id = ?`, ticketID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: unable to count attachments: %w", err)
@@ -72,7 +72,7 @@ func countAttachments(tx *sql.Tx, ticketID int64) (int, error) {
 // ECONFLICT when the ticket is closed.
 func (d *DB) AddAttachments(ctx context.Context, ticketID int64, files []NewAttachment, maxFiles int) ([]Attachment, error) {
 	var out []Attachment
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		out = []Attachment{}
 		t, err := findTicket(ctx, tx, ticketID)
 		if err != nil {
@@ -101,7 +101,7 @@ func (d *DB) AddAttachments(ctx context.Context, ticketID int64, files []NewAtta
 	return out, err
 }
 
-func touchTicket(tx *sql.Tx, id int64, now Time) error {
+func touchTicket(tx *Tx, id int64, now Time) error {
 	if _, err := tx.Exec(`UPDATE tickets SET updated_at = ? WHERE id = ?`, now, id); err != nil {
 		return fmt.Errorf("db: unable to touch ticket: %w", err)
 	}
@@ -199,7 +199,7 @@ func (d *DB) Attachment(ctx context.Context, ticketID, id int64, withInternal bo
 // ("" for a reference) for the caller to remove from disk.
 func (d *DB) DeleteAttachment(ctx context.Context, ticketID, id int64) (string, error) {
 	var name string
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(`DELETE FROM attachments WHERE ticket_id = ? AND id = ?
 			RETURNING coalesce(storage_name, '')`, ticketID, id).Scan(&name)
 		if err == sql.ErrNoRows {

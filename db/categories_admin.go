@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -50,7 +49,7 @@ func (d *DB) AddCategory(ctx context.Context, in CategoryInput) (Category, error
 		return Category{}, err
 	}
 	c := Category{Name: in.Name, NameES: in.NameES, Aliases: in.Aliases}
-	err = d.write(ctx, func(tx *sql.Tx) error {
+	err = d.write(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(`INSERT INTO categories (name, name_es, position)
 			VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM categories)) RETURNING id, position`,
 			in.Name, in.NameES).Scan(&c.ID, &c.Position)
@@ -69,7 +68,7 @@ func (d *DB) UpdateCategory(ctx context.Context, id int64, in CategoryInput) err
 	if err != nil {
 		return err
 	}
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(`UPDATE categories SET name = ?, name_es = ? WHERE id = ?`, in.Name, in.NameES, id)
 		if err != nil {
 			return uniqueViolation(err, "name", "that name")
@@ -84,7 +83,7 @@ func (d *DB) UpdateCategory(ctx context.Context, id int64, in CategoryInput) err
 	})
 }
 
-func setAliases(tx *sql.Tx, id int64, aliases []string) error {
+func setAliases(tx *Tx, id int64, aliases []string) error {
 	for _, a := range aliases {
 		if _, err := tx.Exec(`INSERT INTO category_aliases (alias, category_id) VALUES (?, ?)`, a, id); err != nil {
 			return uniqueViolation(err, "aliases", "alias "+a)
@@ -96,7 +95,7 @@ func setAliases(tx *sql.Tx, id int64, aliases []string) error {
 // RetireCategory takes a category off the form and out of new tickets (or
 // brings it back); tickets that have it keep it.
 func (d *DB) RetireCategory(ctx context.Context, id int64, retired bool) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		var at any
 		if retired {
 			at = Time{d.now()}

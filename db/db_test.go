@@ -60,7 +60,7 @@ func TestWriterGroupCommitIsolation(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			errs[i] = d.write(ctx, func(tx *sql.Tx) error {
+			errs[i] = d.write(ctx, func(tx *Tx) error {
 				if _, err := tx.Exec(`INSERT INTO categories (name, name_es) VALUES (?, ?)`, "cat"+strings.Repeat("x", i), "c"); err != nil {
 					return err
 				}
@@ -92,11 +92,11 @@ func TestWriterGroupCommitIsolation(t *testing.T) {
 
 func TestWriterSurvivesPanic(t *testing.T) {
 	d := mustOpen(t)
-	err := d.write(context.Background(), func(*sql.Tx) error { panic("boom") })
+	err := d.write(context.Background(), func(*Tx) error { panic("boom") })
 	if err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err = %v", err)
 	}
-	if err := d.write(context.Background(), func(tx *sql.Tx) error { return nil }); err != nil {
+	if err := d.write(context.Background(), func(tx *Tx) error { return nil }); err != nil {
 		t.Fatalf("writer dead after a panic: %v", err)
 	}
 }

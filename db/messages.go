@@ -65,7 +65,7 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 	}
 	msg := Message{TicketID: ticketID, Author: Author{Type: authorType, Name: by.Name}, AuthorID: authorID,
 		Body: body, Internal: m.Internal, Attachments: []Attachment{}}
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		msg.Attachments = msg.Attachments[:0]
 		t, err := findTicket(ctx, tx, ticketID)
 		if err != nil {

@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -34,7 +33,7 @@ type Notification struct {
 
 // enqueue writes a notification inside the caller's transaction, so it
 // exists exactly when the change that causes it does.
-func enqueue(tx *sql.Tx, kind string, ticketID, messageID int64, recipient, lang string, now Time) error {
+func enqueue(tx *Tx, kind string, ticketID, messageID int64, recipient, lang string, now Time) error {
 	_, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, message_id, recipient, language, next_attempt_at, created_at)
 		VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?)`, kind, ticketID, messageID, recipient, lang, now, now)
 	if err != nil {
@@ -90,7 +89,7 @@ func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]No
 
 // MarkSent records a delivered notification.
 func (d *DB) MarkSent(ctx context.Context, id int64) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = ''
 			WHERE id = ?`, Time{d.now()}, id)
 		return err
@@ -103,7 +102,7 @@ func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, ret
 	if r := []rune(reason); len(r) > 500 {
 		reason = string(r[:500])
 	}
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
 			status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END
 			WHERE id = ? AND status = 'pending'`, reason, Time{d.now().Add(retryIn)}, maxAttempts, id)
@@ -114,7 +113,7 @@ func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, ret
 // RetryNotification puts a failed notification back in the queue with a
 // fresh count of attempts.
 func (d *DB) RetryNotification(ctx context.Context, id int64) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?
 			WHERE id = ? AND status = 'failed'`, Time{d.now()}, id)
 		if err != nil {

@@ -22,7 +22,7 @@ func (d *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	err = d.write(ctx, func(tx *sql.Tx) error {
+	err = d.write(ctx, func(tx *Tx) error {
 		// Another caller may have made it first: keep theirs.
 		if _, err := tx.Exec(`INSERT OR IGNORE INTO server_keys (name, value) VALUES (?, ?)`, name, fresh); err != nil {
 			return err

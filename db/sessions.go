@@ -23,7 +23,7 @@ func NewSessionID() string {
 
 // SaveSession stores (or replaces) the session with id for user until expires.
 func (d *DB) SaveSession(ctx context.Context, id string, userID int64, data []byte, expires time.Time) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`INSERT INTO sessions (id_hash, user_id, data, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
 			hashSecret(id), userID, data, Time{d.now()}, Time{expires.UTC()})
@@ -54,7 +54,7 @@ func (d *DB) SessionByID(ctx context.Context, id string) (Session, User, error) 
 
 // DeleteSession ends one session (logout).
 func (d *DB) DeleteSession(ctx context.Context, id string) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`DELETE FROM sessions WHERE id_hash = ?`, hashSecret(id))
 		return err
 	})
@@ -62,7 +62,7 @@ func (d *DB) DeleteSession(ctx context.Context, id string) error {
 
 // deleteUserSessions ends every session of a user, but keep (the session
 // id that made a password change, so its author stays signed in).
-func deleteUserSessions(tx *sql.Tx, userID int64, keep string) error {
+func deleteUserSessions(tx *Tx, userID int64, keep string) error {
 	_, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, userID, hashSecret(keep))
 	if err != nil {
 		return fmt.Errorf("db: unable to end sessions: %w", err)
@@ -72,7 +72,7 @@ func deleteUserSessions(tx *sql.Tx, userID int64, keep string) error {
 
 // PurgeExpiredSessions removes sessions past their expiry.
 func (d *DB) PurgeExpiredSessions(ctx context.Context) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`DELETE FROM sessions WHERE expires_at <= ?`, Time{d.now()})
 		return err
 	})

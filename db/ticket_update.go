@@ -63,7 +63,7 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 	}
 
 	var t Ticket
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		var err error
 		t, err = findTicket(ctx, tx, id)
 		if err != nil {

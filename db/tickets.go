@@ -122,7 +122,7 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 		Status: vt.status, Priority: "normal", Language: vt.Language,
 		CreatedAt: now, UpdatedAt: now, Attachments: []Attachment{},
 	}
-	err = d.write(ctx, func(tx *sql.Tx) error {
+	err = d.write(ctx, func(tx *Tx) error {
 		tk.Attachments = tk.Attachments[:0]
 		if err := tx.QueryRow(`
 			INSERT INTO tickets (role_context, full_name, email, subject, category_id, message,
@@ -219,7 +219,7 @@ func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 // returning the token; like the first, only its hash is kept.
 func (d *DB) MintTicketToken(ctx context.Context, ticketID int64) (string, error) {
 	token, hash := newSecret(TicketTokenPrefix)
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`INSERT INTO ticket_tokens (token_hash, ticket_id, created_at) VALUES (?, ?, ?)`,
 			hash, ticketID, Time{d.now()})
 		if err != nil {
@@ -235,7 +235,7 @@ func (d *DB) MintTicketToken(ctx context.Context, ticketID int64) (string, error
 // from disk (a crash before that leaves orphans, swept at the next start).
 func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
 	var names []string
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		names = names[:0]
 		rows, err := tx.Query(`SELECT storage_name FROM attachments WHERE ticket_id = ? AND storage_name IS NOT NULL`, id)
 		if err != nil {
@@ -264,7 +264,7 @@ func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
 
 // enqueueCreated notifies the requester, and the agents who asked to hear
 // of every new ticket.
-func enqueueCreated(tx *sql.Tx, t Ticket, now Time) error {
+func enqueueCreated(tx *Tx, t Ticket, now Time) error {
 	if err := enqueue(tx, NotifyTicketCreated, t.ID, 0, t.Email, t.Language, now); err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func enqueueCreated(tx *sql.Tx, t Ticket, now Time) error {
 	return nil
 }
 
-func insertEvent(tx *sql.Tx, ticketID int64, by Actor, field, from, to string, at Time) error {
+func insertEvent(tx *Tx, ticketID int64, by Actor, field, from, to string, at Time) error {
 	_, err := tx.Exec(`
 		INSERT INTO ticket_events (ticket_id, actor_type, actor_id, actor_name, field, from_value, to_value, created_at)
 		VALUES (?, ?, nullif(?, 0), ?, ?, nullif(?, ''), nullif(?, ''), ?)`,

@@ -60,7 +60,7 @@ func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 		return User{}, fmt.Errorf("db: unable to hash password: %w", err)
 	}
 	user := User{Email: email, Name: name, Role: u.Role, Active: true, CreatedAt: Time{d.now()}}
-	err = d.write(ctx, func(tx *sql.Tx) error {
+	err = d.write(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(`INSERT INTO users (email, name, role, password_hash, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, email, name, u.Role, string(hash), user.CreatedAt).Scan(&user.ID)
 		if err != nil && strings.Contains(err.Error(), "UNIQUE") {

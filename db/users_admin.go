@@ -59,7 +59,7 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, role string, active bool)
 	if role != RoleAgent && role != RoleAdmin {
 		return &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: []FieldError{{Field: "role", Message: "must be agent or admin"}}}
 	}
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		var others, isAdmin int
 		if err := tx.QueryRow(`SELECT
 			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?1),
@@ -94,7 +94,7 @@ func (d *DB) SetPassword(ctx context.Context, id int64, password, keepSession st
 	if err != nil {
 		return fmt.Errorf("db: unable to hash password: %w", err)
 	}
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, string(hash), id); err != nil {
 			return fmt.Errorf("db: unable to set password: %w", err)
 		}
@@ -104,7 +104,7 @@ func (d *DB) SetPassword(ctx context.Context, id int64, password, keepSession st
 
 // SetNotifyNewTickets sets whether a user gets an email for each new ticket.
 func (d *DB) SetNotifyNewTickets(ctx context.Context, id int64, on bool) error {
-	return d.write(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`UPDATE users SET notify_new_tickets = ? WHERE id = ?`, on, id)
 		return err
 	})
@@ -116,7 +116,7 @@ const PasswordTokenTTL = 72 * time.Hour
 // CreatePasswordToken makes a one-time set-password link token for a user.
 func (d *DB) CreatePasswordToken(ctx context.Context, userID int64) (string, error) {
 	token, hash := newSecret("hdp_")
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`INSERT INTO password_tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)`,
 			hash, userID, Time{d.now().Add(PasswordTokenTTL)})
 		return err
@@ -151,7 +151,7 @@ func (d *DB) UsePasswordToken(ctx context.Context, token, password string) (User
 	if err := d.SetPassword(ctx, u.ID, password, ""); err != nil {
 		return u, err
 	}
-	err = d.write(ctx, func(tx *sql.Tx) error {
+	err = d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`DELETE FROM password_tokens WHERE user_id = ?`, u.ID)
 		return err
 	})

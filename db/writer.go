@@ -16,7 +16,7 @@ var errClosed = errors.New("db: closed")
 
 // writeFunc is one unit of work run inside the writer's transaction. It must
 // not block on anything but the database.
-type writeFunc func(tx *sql.Tx) error
+type writeFunc func(tx *Tx) error
 
 type writeOp struct {
 	fn   writeFunc
@@ -30,14 +30,19 @@ type writeOp struct {
 // savepoint, so one failing write does not undo its neighbours.
 type writer struct {
 	conn *sql.DB
-	ops  chan writeOp
-	quit chan struct{}
-	once sync.Once
-	wg   sync.WaitGroup
+	// Prepared statements by SQL text, and texts to prepare after the
+	// current commit; only the writer goroutine touches them.
+	stmts     map[string]*sql.Stmt
+	toPrepare map[string]bool
+	ops       chan writeOp
+	quit      chan struct{}
+	once      sync.Once
+	wg        sync.WaitGroup
 }
 
 func newWriter(conn *sql.DB) *writer {
-	w := &writer{conn: conn, ops: make(chan writeOp, maxBatch), quit: make(chan struct{})}
+	w := &writer{conn: conn, ops: make(chan writeOp, maxBatch), quit: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}, toPrepare: map[string]bool{}}
 	w.wg.Add(1)
 	go w.loop()
 	return w
@@ -61,6 +66,9 @@ func (w *writer) do(ctx context.Context, fn writeFunc) error {
 func (w *writer) close() {
 	w.once.Do(func() { close(w.quit) })
 	w.wg.Wait()
+	for _, s := range w.stmts {
+		s.Close()
+	}
 }
 
 func (w *writer) loop() {
@@ -97,6 +105,7 @@ func (w *writer) loop() {
 func (w *writer) commit(batch []writeOp) {
 	errs := make([]error, len(batch))
 	err := w.run(batch, errs)
+	w.prepareSeen()
 	for i, op := range batch {
 		if err != nil && errs[i] == nil {
 			errs[i] = err
@@ -106,11 +115,12 @@ func (w *writer) commit(batch []writeOp) {
 }
 
 func (w *writer) run(batch []writeOp, errs []error) error {
-	tx, err := w.conn.Begin()
+	sqlTx, err := w.conn.Begin()
 	if err != nil {
 		return fmt.Errorf("db: unable to begin: %w", err)
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &Tx{Tx: sqlTx, w: w}
 	for i, op := range batch {
 		if _, err := tx.Exec("SAVEPOINT op"); err != nil {
 			return fmt.Errorf("db: unable to open savepoint: %w", err)
@@ -131,7 +141,7 @@ func (w *writer) run(batch []writeOp, errs []error) error {
 }
 
 // runOp keeps a panicking write from taking the writer down with it.
-func runOp(fn writeFunc, tx *sql.Tx) (err error) {
+func runOp(fn writeFunc, tx *Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("db: write panicked: %v", r)
