@@ -151,3 +151,36 @@ func TestCheckpointRuns(t *testing.T) {
 		t.Errorf("checkpoint busy = %d", busy)
 	}
 }
+
+func TestListCountCap(t *testing.T) {
+	d := mustOpen(t)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		if _, _, err := d.CreateTicket(ctx, NewTicket{RoleContext: "tourist", FullName: "Ana", Email: "ana@example.com",
+			Subject: "Refund please", Category: "Billing", Message: "refund"}, Actor{Type: "requester", Name: "Ana"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name       string
+		f          TicketFilter
+		wantTotal  int
+		wantCapped bool
+	}{
+		{"UnderCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 10}, 5, false},
+		{"AtCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 5}, 5, false},
+		{"OverCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 3}, 3, true},
+		{"NoCapIsExact", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}}, 5, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := d.ListTickets(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != tc.wantTotal || page.TotalCapped != tc.wantCapped {
+				t.Errorf("total %d capped %v, want %d %v", page.Total, page.TotalCapped, tc.wantTotal, tc.wantCapped)
+			}
+		})
+	}
+}

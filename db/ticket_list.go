@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -27,6 +28,9 @@ type TicketFilter struct {
 	Sort       string // one of the Sort constants; empty is SortCreatedDesc
 	Limit      int
 	After      *Cursor
+	// CountCap, when set, stops counting past it (TicketPage.TotalCapped):
+	// a page that only needs "more than N" need not count every match.
+	CountCap int
 }
 
 // Cursor is the position after the last ticket of a page (keyset paging:
@@ -41,6 +45,8 @@ type TicketPage struct {
 	Tickets []Ticket
 	Total   int
 	Next    *Cursor // nil on the last page
+	// TotalCapped means Total is the filter's CountCap and more match.
+	TotalCapped bool
 	// Snippets holds, for a full-text search, the matching passage of each
 	// ticket with SnippetStart/SnippetEnd around the matched words.
 	Snippets map[int64]string
@@ -122,6 +128,10 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	if err != nil {
 		return TicketPage{}, err
 	}
+	capped := f.CountCap > 0 && total > f.CountCap
+	if capped {
+		total = f.CountCap
+	}
 
 	order, keyset := orderFor(f.Sort)
 	if strings.HasPrefix(from, "tickets_fts") {
@@ -155,7 +165,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		return TicketPage{}, fmt.Errorf("db: unable to list tickets: %w", err)
 	}
 	defer rows.Close()
-	page := TicketPage{Tickets: []Ticket{}, Total: total}
+	page := TicketPage{Tickets: []Ticket{}, Total: total, TotalCapped: capped}
 	if fts {
 		page.Snippets = map[int64]string{}
 	}
@@ -220,7 +230,18 @@ func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, wher
 		// each matching ticket (measured: 35 ms → 1.3 ms for 12k matches).
 		from, where = `tickets_fts f`, where[:1]
 	}
-	if err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+whereClause(where), args...).Scan(&total); err != nil {
+	query := `SELECT count(*) FROM ` + from + whereClause(where)
+	if f.CountCap > 0 {
+		// Newest first: the views people page through (open tickets) are
+		// recent, so the cap is reached after few rows.
+		id := "t.id"
+		if strings.HasPrefix(from, "tickets_fts") {
+			id = "f.rowid"
+		}
+		query = `SELECT count(*) FROM (SELECT 1 FROM ` + from + whereClause(where) +
+			` ORDER BY ` + id + ` DESC LIMIT ` + strconv.Itoa(f.CountCap+1) + `)`
+	}
+	if err := d.read.QueryRowContext(ctx, query, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("db: unable to count tickets: %w", err)
 	}
 	return total, nil

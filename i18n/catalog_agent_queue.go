@@ -41,6 +41,7 @@ func init() {
 		"queue.results":     {"Tickets", "Tickets"},
 		"queue.total.one":   {"1 ticket in this view", "1 ticket en esta vista"},
 		"queue.total":       {"%s tickets in this view", "%s tickets en esta vista"},
+		"queue.total.more":  {"More than %s tickets in this view", "Más de %s tickets en esta vista"},
 		"queue.empty":       {"No tickets match this view.", "Ningún ticket coincide con esta vista."},
 		"queue.emptyHint":   {"Try another tab, or clear the filters.", "Prueba otra pestaña o quita los filtros."},
 		"queue.caption":     {"Tickets in this view, %s", "Tickets de esta vista, %s"},

@@ -25,10 +25,11 @@ type Queue struct {
 	Priorities []QueueOption
 	Agents     []QueueOption // active agents, for the bulk assignment
 
-	Rows     []QueueRow
-	Total    int
-	NextURL  string // "" on the last page
-	FirstURL string // set past the first page
+	Rows      []QueueRow
+	Total     int
+	TotalMore bool   // more than Total match: the count stopped there
+	NextURL   string // "" on the last page
+	FirstURL  string // set past the first page
 	// Back is this view's address, where the bulk form returns to.
 	Back string
 	// PollURL is where the page asks, every few seconds, for fresh counts
@@ -113,6 +114,9 @@ func (q Queue) number(id int64) string {
 }
 
 func (q Queue) total() string {
+	if q.TotalMore {
+		return q.lang().T("queue.total.more", q.lang().Number(int64(q.Total)))
+	}
 	if q.Total == 1 {
 		return q.lang().T("queue.total.one")
 	}
