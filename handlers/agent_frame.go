@@ -12,7 +12,7 @@ import (
 func (h *Handler) frameMeta(c *fiber.Ctx, title string, nav agent.Nav) agent.FrameMeta {
 	p := principal(c)
 	meta := pageMeta(c, title)
-	meta.Private = true
+	meta.Private, meta.Wide = true, true
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	m := agent.FrameMeta{Meta: meta, CSRF: h.csrfToken(c), Active: nav}
 	if p != nil {

@@ -14,6 +14,17 @@ type Meta struct {
 	// Private pages (a ticket's tracking page) ask search engines to keep
 	// out: their address is the requester's only key.
 	Private bool
+	// Wide pages (the agent desk) use a wider column; the header and
+	// footer follow it so their edges line up with the content.
+	Wide bool
+}
+
+// width is the page column's width class.
+func (m Meta) width() string {
+	if m.Wide {
+		return "max-w-6xl"
+	}
+	return "max-w-5xl"
 }
 
 // htmxConfig keeps htmx inside the Content-Security-Policy: no injected
