@@ -187,6 +187,13 @@ func TestHealth(t *testing.T) {
 			t.Errorf("%s: %d", path, r.StatusCode)
 		}
 	}
+	// Probes carry no credentials worth checking, and may use HEAD.
+	if r := s.do(t, "GET", "/healthz", "", nil, "Authorization", "Bearer stale"); r.StatusCode != 200 {
+		t.Errorf("/healthz with a stale Authorization header: %d", r.StatusCode)
+	}
+	if r := s.do(t, "HEAD", "/readyz", "", nil); r.StatusCode != 200 {
+		t.Errorf("HEAD /readyz: %d", r.StatusCode)
+	}
 	s.DB.Close()
 	if r := s.do(t, "GET", "/readyz", "", nil); r.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with the database closed: %d, want 503", r.StatusCode)
