@@ -51,6 +51,23 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxDrainBytes bounds how much of a refused body is read and thrown away.
+const maxDrainBytes = 64 << 20
+
+// drainBody reads (up to a bound) and throws away what is left of a refused
+// request's body. Closing a connection with unread bytes makes the kernel
+// reset it, and a client still sending would see "connection reset" instead
+// of the answer ("file too large"); past the bound the connection closes.
+func drainBody(c *fiber.Ctx) {
+	s := c.Context().RequestBodyStream()
+	if s == nil {
+		return
+	}
+	if _, err := io.CopyN(io.Discard, s, maxDrainBytes); err != io.EOF {
+		c.Context().SetConnectionClose() // more left than we will read
+	}
+}
+
 // refuseLargeForms answers 413 to an urlencoded form larger than the body
 // limit (or of unknown length). Such bodies are streamed, and reading one through c.FormValue
 // would pull all of it into memory; no form of ours is that large.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -37,10 +36,6 @@ type Problem struct {
 	RequestID string          `json:"requestId,omitempty"`
 }
 
-// maxDrainBytes bounds how much of a refused body is read to let the
-// client see the answer.
-const maxDrainBytes = 64 << 20
-
 // problemFor turns any error into a Problem. Errors that are not domain
 // errors are internal: logged in full, shown only as "Internal error" with
 // the request id so a report can be matched to the log.
@@ -74,15 +69,7 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 // /api, plain text elsewhere (pages bring their own error page).
 func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
-	// A refused streamed body is read (up to a bound) and thrown away before
-	// the connection closes: closing with unread bytes makes the kernel send
-	// a reset, and the client would see "connection reset" instead of the
-	// answer, such as "file too large".
-	if s := c.Context().RequestBodyStream(); s != nil {
-		if _, err := io.CopyN(io.Discard, s, maxDrainBytes); err != io.EOF {
-			c.Context().SetConnectionClose() // more left than we will read
-		}
-	}
+	drainBody(c)
 	switch p.Status {
 	case fiber.StatusUnauthorized:
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="helpdesk"`)

@@ -63,23 +63,26 @@ func (f *multipartForm) Attachments() []db.NewAttachment {
 // readMultipart streams a multipart/form-data body. File parts named
 // fileField go to the file store, at most maxFiles of them and
 // h.cfg.MaxFileBytes each; every limit is enforced while reading, because
-// Fiber does not enforce BodyLimit on streamed bodies. On error nothing
-// received is left behind.
+// Fiber does not enforce BodyLimit on streamed bodies. On error the files
+// received are removed and the rest of the body drained, but the text
+// fields read so far are kept, so a page can show back what was typed;
+// the form is never nil.
 func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*multipartForm, error) {
+	form := &multipartForm{Values: map[string]string{}}
 	mt, params := mediaType(c)
 	if mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
+		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
 	total := int64(maxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
 	body := requestBody(c, total)
 	mr := multipart.NewReader(body, params["boundary"])
-	form := &multipartForm{Values: map[string]string{}}
 	if err := h.readParts(mr, form, fileField, maxFiles); err != nil {
 		form.Discard()
+		drainBody(c)
 		if errors.Is(err, errBodyTooLarge) {
-			return nil, errBodyTooLarge
+			return form, errBodyTooLarge
 		}
-		return nil, err
+		return form, err
 	}
 	// Read what follows the closing boundary (an epilogue, a chunked body's
 	// last chunk) so the connection is clean: a server that closes it with

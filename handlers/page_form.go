@@ -59,7 +59,7 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 // browser filled it by mistake sees the form again, typed input intact,
 // and can send it; nothing is stored either way.
 func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
-	form, readErr := h.readPageForm(c)
+	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
 	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
 		form.Discard()
 		return err

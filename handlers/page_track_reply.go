@@ -18,7 +18,7 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, readErr := h.readPageForm(c)
+	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
 	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
 		form.Discard()
 		return err

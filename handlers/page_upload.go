@@ -2,53 +2,13 @@ package handlers
 
 import (
 	"errors"
-	"io"
-	"mime/multipart"
 	"strconv"
 	"strings"
-
-	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/components"
 )
-
-// readPageForm streams a page's multipart form like readMultipart, with
-// file parts named "attachments", but keeps the text fields read before a
-// failure, so that a refused file does not cost the person what they
-// typed. Received files are removed on failure; form is never nil.
-func (h *Handler) readPageForm(c *fiber.Ctx) (*multipartForm, error) {
-	form := &multipartForm{Values: map[string]string{}}
-	mt, params := mediaType(c)
-	if mt != "multipart/form-data" || params["boundary"] == "" {
-		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
-	}
-	total := int64(h.cfg.MaxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
-	mr := multipart.NewReader(requestBody(c, total), params["boundary"])
-	if err := h.readParts(mr, form, "attachments", h.cfg.MaxFiles); err != nil {
-		form.Discard()
-		discardRest(c)
-		return form, err
-	}
-	return form, nil
-}
-
-// maxDrain bounds how much of a refused upload is read and thrown away so
-// the browser, still sending, reliably gets the answer; past it the
-// connection is closed instead.
-const maxDrain = 64 << 20
-
-// discardRest reads what is left of a streamed body after a refusal.
-func discardRest(c *fiber.Ctx) {
-	s := c.Context().RequestBodyStream()
-	if s == nil {
-		return
-	}
-	if n, err := io.Copy(io.Discard, io.LimitReader(s, maxDrain)); err != nil || n == maxDrain {
-		c.Context().SetConnectionClose()
-	}
-}
 
 // fieldMaxLen is each text field's limit, for messages about long input.
 var fieldMaxLen = map[string]int{
