@@ -16,6 +16,16 @@ const (
 	NotifyAssigned      = "assigned"       // the assignee
 )
 
+// Outbox statuses. A row starts pending; the worker sends it, fails it
+// (after its tries, or at once on a permanent refusal) or, for a
+// confirmation over the sending limits, suppresses it.
+const (
+	OutboxPending    = "pending"
+	OutboxSent       = "sent"
+	OutboxFailed     = "failed"
+	OutboxSuppressed = "suppressed" // held back by ConfirmLimits; LastError says which
+)
+
 // Notification is one outbox row: what to tell whom about which ticket.
 type Notification struct {
 	ID            int64
@@ -24,11 +34,28 @@ type Notification struct {
 	MessageID     int64 // 0 when not about a message
 	Recipient     string
 	Language      string
-	Status        string
+	Status        string // one of the Outbox* statuses
 	Attempts      int
 	NextAttemptAt Time
 	LastError     string
 	CreatedAt     Time
+
+	// Claimed: the sending limits let this confirmation through (or an
+	// admin sent it anyway); it is never counted against them again.
+	Claimed bool
+	// ThreadRoot: this row's email carries the ticket's root Message-ID
+	// (CONTRACT §5, Threading); RootTaken: some row of the ticket does.
+	ThreadRoot, RootTaken bool
+}
+
+// RequesterKind reports whether notifications of kind go to the
+// requester (and so may start the ticket's thread).
+func RequesterKind(kind string) bool {
+	switch kind {
+	case NotifyTicketCreated, NotifyAgentReply, NotifyResolved, NotifyClosed:
+		return true
+	}
+	return false
 }
 
 // enqueue writes a notification inside the caller's transaction, so it
@@ -62,15 +89,22 @@ func (d *DB) DueNotifications(ctx context.Context, limit int) ([]Notification, e
 		Time{d.now()}, limit)
 }
 
-// Notifications lists the outbox rows with status (pending or failed),
-// newest first, for the admins' view.
+// Notifications lists the outbox rows with status, newest first, for the
+// admins' view. OutboxFailed lists every row that stopped undelivered:
+// failed ones and suppressed ones (Status tells them apart), since both
+// wait for an admin's decision.
 func (d *DB) Notifications(ctx context.Context, status string, limit int) ([]Notification, error) {
+	if status == OutboxFailed {
+		return d.notifications(ctx, `WHERE status IN ('failed', 'suppressed') ORDER BY id DESC LIMIT ?`, limit)
+	}
 	return d.notifications(ctx, `WHERE status = ? ORDER BY id DESC LIMIT ?`, status, limit)
 }
 
 func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
 	rows, err := d.read.QueryContext(ctx, `SELECT id, kind, coalesce(ticket_id, 0), coalesce(message_id, 0), recipient,
-		language, status, attempts, next_attempt_at, last_error, created_at FROM outbox `+where, args...)
+		language, status, attempts, next_attempt_at, last_error, created_at, claimed_at IS NOT NULL, thread_root,
+		EXISTS (SELECT 1 FROM outbox r WHERE r.ticket_id = outbox.ticket_id AND r.thread_root = 1)
+		FROM outbox `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list notifications: %w", err)
 	}
@@ -79,7 +113,7 @@ func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]No
 	for rows.Next() {
 		var n Notification
 		if err := rows.Scan(&n.ID, &n.Kind, &n.TicketID, &n.MessageID, &n.Recipient, &n.Language, &n.Status,
-			&n.Attempts, &n.NextAttemptAt, &n.LastError, &n.CreatedAt); err != nil {
+			&n.Attempts, &n.NextAttemptAt, &n.LastError, &n.CreatedAt, &n.Claimed, &n.ThreadRoot, &n.RootTaken); err != nil {
 			return nil, fmt.Errorf("db: unable to scan notification: %w", err)
 		}
 		out = append(out, n)
@@ -111,11 +145,16 @@ func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, ret
 }
 
 // RetryNotification puts a failed notification back in the queue with a
-// fresh count of attempts.
+// fresh count of attempts. A suppressed confirmation is sent anyway: the
+// admin's decision claims it, so the limits do not hold it back again
+// (and it counts against them from then on). ENOTFOUND when id is
+// neither failed nor suppressed.
 func (d *DB) RetryNotification(ctx context.Context, id int64) error {
 	return d.write(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?
-			WHERE id = ? AND status = 'failed'`, Time{d.now()}, id)
+		now := Time{d.now()}
+		res, err := tx.Exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
+			claimed_at = CASE WHEN status = 'suppressed' THEN ? ELSE claimed_at END
+			WHERE id = ? AND status IN ('failed', 'suppressed')`, now, now, id)
 		if err != nil {
 			return fmt.Errorf("db: unable to retry notification: %w", err)
 		}

@@ -47,6 +47,12 @@ type words struct {
 	AssignedIntro    string // %d, %s: name
 	OpenButton       string
 	AgentFooter      string
+
+	// Refusals of the reply listener, which the sender's server mails back
+	// to the person. SMTP replies are ASCII (RFC 5321 §2.4), hence Spanish
+	// without accents.
+	ClosedRefusal   string // %s: the support form's address
+	LongLineRefusal string // %d: the longest line allowed
 }
 
 // catalogs holds the wording by ticket language; English is the fallback.
@@ -105,6 +111,9 @@ var english = words{
 	AssignedIntro:    "Ticket #%d from %s is now assigned to you.",
 	OpenButton:       "Open the ticket",
 	AgentFooter:      "You receive this email as an agent of the Kinconecta helpdesk.",
+
+	ClosedRefusal:   "This request is closed, so replies no longer reach it; please send a new request at %s",
+	LongLineRefusal: "This message has a line longer than %d characters, which email does not allow (RFC 5322), and was not delivered; please send it again or write on your request's page",
 }
 
 var spanish = words{
@@ -153,4 +162,7 @@ var spanish = words{
 	AssignedIntro:    "La solicitud #%d de %s ahora está asignada a ti.",
 	OpenButton:       "Abrir la solicitud",
 	AgentFooter:      "Recibes este correo como agente del centro de ayuda de Kinconecta.",
+
+	ClosedRefusal:   "Esta solicitud esta cerrada y ya no recibe respuestas; por favor envia una nueva solicitud en %s",
+	LongLineRefusal: "Este mensaje tiene una linea de mas de %d caracteres, que el correo no admite (RFC 5322), y no se entrego; envialo de nuevo o escribe en la pagina de tu solicitud",
 }

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	netmail "net/mail"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -68,23 +70,30 @@ func (c *composer) compose(ctx context.Context, n db.Notification) (*gomail.Msg,
 	return c.message(ctx, n, t, l)
 }
 
-// message wraps a letter in headers. Everything user-typed that reaches a
-// header goes through headerText, and go-mail encodes what is left.
+// message wraps a letter in headers. Every address header is a
+// net/mail.Address handed to go-mail, whose String quotes or encodes the
+// display name as RFC 5322 and RFC 2047 require (a name like
+// Ana "La Güera, built into a string by hand, broke the header and the
+// email was never sent). User text in headers goes through headerText,
+// and the subject through subjectHeader.
 func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, l letter) (*gomail.Msg, error) {
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	m.FromMailAddress(c.from)
-	if err := m.AddToFormat(headerText(l.toName), n.Recipient); err != nil {
-		return nil, permanent("bad recipient %q: %v", n.Recipient, err)
+	setTo(m, &netmail.Address{Name: headerText(l.toName), Address: n.Recipient})
+	m.Subject(subjectHeader(l.subject))
+	// CONTRACT §5, Threading: the requester's first email is the root;
+	// every other email answers it. Both ids are fixed per row, so a
+	// retry carries the Message-ID of the try it repeats.
+	root := threadID(t.ID, c.domain)
+	if n.ThreadRoot {
+		m.SetMessageIDWithValue(root)
+	} else {
+		m.SetMessageIDWithValue(messageID(n.ID, t.ID, c.domain))
+		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+root+">")
+		m.SetGenHeader(gomail.HeaderReferences, "<"+root+">")
 	}
-	m.Subject(headerText(l.subject))
-	m.SetMessageIDWithValue(messageID(n.ID, t.ID, c.domain))
-	root := "<" + threadID(t.ID, c.domain) + ">"
-	m.SetGenHeader(gomail.HeaderInReplyTo, root)
-	m.SetGenHeader(gomail.HeaderReferences, root)
 	if l.requester && c.replies != nil {
-		if err := m.ReplyToFormat(c.from.Name, c.replies.For(t.ID)); err != nil {
-			return nil, permanent("bad reply address: %v", err)
-		}
+		m.ReplyToMailAddress(&netmail.Address{Name: c.from.Name, Address: c.replies.For(t.ID)})
 	}
 	m.SetDateWithValue(c.now())
 	// RFC 3834: out-of-office robots must not answer us (and Outlook's
@@ -101,6 +110,29 @@ func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, 
 	return m, nil
 }
 
+// setTo addresses m to a. Go's Address.String Q-encodes a non-ASCII name
+// that contains a backslash with the backslash left bare, which RFC 2047
+// §5(3) forbids in a phrase and ParseAddress itself refuses
+// (golang/go#80592): such a name is written B-encoded instead, in a To
+// field of our own, and the envelope recipient is given as a Bcc, which
+// go-mail never writes into the message.
+func setTo(m *gomail.Msg, a *netmail.Address) {
+	if readsBack(a) {
+		m.ToMailAddress(a)
+		return
+	}
+	words := strings.ReplaceAll(encodedWords(a.Name), " ", "\r\n ")
+	m.SetGenHeaderPreformatted(gomail.Header(gomail.HeaderTo), words+"\r\n "+(&netmail.Address{Address: a.Address}).String())
+	m.BccMailAddress(&netmail.Address{Address: a.Address})
+}
+
+// readsBack reports whether a, as Address.String writes it, parses back
+// to the same name and address.
+func readsBack(a *netmail.Address) bool {
+	back, err := netmail.ParseAddress(a.String())
+	return err == nil && back.Name == a.Name && back.Address == a.Address
+}
+
 // messageID is unique per outbox row and the same on every attempt, so a
 // retry after a crash that followed the server's acceptance carries the
 // same Message-ID and the receiving side can drop the duplicate.
@@ -108,26 +140,77 @@ func messageID(outboxID, ticketID int64, domain string) string {
 	return "n-" + strconv.FormatInt(outboxID, 10) + ".ticket-" + strconv.FormatInt(ticketID, 10) + "@" + domain
 }
 
-// threadID is the ticket's root Message-ID: every email about the ticket
-// answers it, so mail clients group them into one conversation.
+// threadID is the ticket's root Message-ID: the requester's first email
+// carries it and every other email about the ticket answers it, so mail
+// clients group them into one conversation.
 func threadID(ticketID int64, domain string) string {
 	return "ticket-" + strconv.FormatInt(ticketID, 10) + "@" + domain
 }
 
-// headerText makes user text safe for one header line: control characters
-// (CR and LF above all, which would start a new header) become spaces.
+// headerText makes user text fit for one header line and for the short
+// lines of an email (names, subjects). Control characters and line or
+// paragraph separators (CR and LF above all, which would start a new
+// header) become spaces; invisible format characters go, bidi controls
+// above all: U+202E in a name can make the address beside it read
+// backwards. The zero-width joiner and non-joiner stay, as Persian and
+// Indic names and emoji need them and they reorder nothing (the same rule
+// as db.CleanFileName).
 func headerText(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		switch {
+		case r == '\u200C', r == '\u200D':
+			return r
+		case unicode.IsControl(r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
 			return ' '
+		case unicode.Is(unicode.Cf, r):
+			return -1
 		}
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// subjectHeader is the Subject field for text. go-mail encodes non-ASCII
+// text as RFC 2047 encoded-words, but leaves printable ASCII as it is, and
+// so does mime.WordEncoder under it: a subject typed as
+// "=?utf-8?b?…?=" would reach the reader decoded, as words the sender
+// never typed. Text containing "=?" is therefore encoded whole, so
+// decoding gives back exactly the typed text.
+func subjectHeader(text string) string {
+	if !strings.Contains(text, "=?") {
+		return text
+	}
+	return encodedWords(text)
+}
+
+// encodedWords writes text as UTF-8 "B" encoded-words (RFC 2047 §4.1),
+// unconditionally: the standard library's encoder has no way to force
+// encoding of ASCII. Each word holds whole characters (§5: a character
+// must not be split between words) and at most 36 bytes, which keeps a
+// word at 60 characters, within §2's 75 and within go-mail's folding
+// width, so "Subject: " and a word fit on one line. Decoders drop the
+// space between adjacent encoded-words (§6.2).
+func encodedWords(text string) string {
+	const maxBytes = 36
+	var words []string
+	for text != "" {
+		n := 0
+		for n < len(text) {
+			_, size := utf8.DecodeRuneInString(text[n:])
+			if n+size > maxBytes && n > 0 {
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(text[:n]))+"?=")
+		text = text[n:]
+	}
+	return strings.Join(words, " ")
+}
+
 // subjectLine is "[Ticket #12] …", the same in every language so that
 // people's mail filters keep working.
 func subjectLine(ticketID int64, text string) string {
-	return "[Ticket #" + strconv.FormatInt(ticketID, 10) + "] " + text
+	// Trimmed: a header's trailing space does not survive transport.
+	return strings.TrimRight("[Ticket #"+strconv.FormatInt(ticketID, 10)+"] "+text, " ")
 }

@@ -13,10 +13,30 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/kinconecta/helpdesk/db"
 )
 
 // DefaultFrom is the From address when none is configured.
 const DefaultFrom = "Kinconecta Soporte <soporte@localhost>"
+
+// The defaults of --confirm-per-address and --confirm-per-domain
+// (ConfirmLimits, per hour). 5 an address: a person rarely opens more
+// than a handful of requests in an hour, and past that the tickets are
+// still stored and their tracking links still shown after the create. 300
+// a domain: a few large providers (gmail.com, outlook.com, …) carry most
+// requesters' mail, and 300 new tickets an hour from one of them, 7,200 a
+// day, is more than a helpdesk's agents answer, so real requesters do not
+// meet it; yet it caps what a stranger can send into any one
+// organisation's domain.
+const (
+	DefaultConfirmPerAddress = 5
+	DefaultConfirmPerDomain  = 300
+)
+
+// ConfirmLimits caps ticket-created confirmations per recipient address
+// and per recipient domain an hour; see db.ConfirmLimits.
+type ConfirmLimits = db.ConfirmLimits
 
 // Settings is the mail configuration as the command line gives it.
 type Settings struct {
@@ -25,6 +45,9 @@ type Settings struct {
 	Listen      string // the inbound SMTP listener's address; empty turns it off
 	ReplyDomain string // the domain of reply addresses; empty means the host of BaseURL
 	BaseURL     string // absolute base of the links in emails
+
+	ConfirmPerAddress int // confirmations an hour to one address; 0 turns the limit off
+	ConfirmPerDomain  int // confirmations an hour to one domain; 0 turns the limit off
 }
 
 // Config is validated Settings, plus the tunables tests change.
@@ -34,6 +57,7 @@ type Config struct {
 	Listen      string
 	ReplyDomain string // empty when the listener is off: emails then carry no Reply-To
 	BaseURL     string
+	Confirm     ConfirmLimits
 
 	Worker  WorkerConfig
 	Inbound InboundConfig
@@ -57,6 +81,13 @@ func ParseConfig(s Settings) (Config, error) {
 	if err != nil || base.Hostname() == "" {
 		return c, fmt.Errorf("invalid --base-url %q", s.BaseURL)
 	}
+	switch {
+	case s.ConfirmPerAddress < 0:
+		return c, fmt.Errorf("invalid --confirm-per-address %d: want 0 (no limit) or more", s.ConfirmPerAddress)
+	case s.ConfirmPerDomain < 0:
+		return c, fmt.Errorf("invalid --confirm-per-domain %d: want 0 (no limit) or more", s.ConfirmPerDomain)
+	}
+	c.Confirm = ConfirmLimits{PerAddress: s.ConfirmPerAddress, PerDomain: s.ConfirmPerDomain}
 	if s.SMTPURL != "" {
 		if c.Server, err = ParseServerURL(s.SMTPURL); err != nil {
 			return c, err
@@ -92,6 +123,10 @@ func parseFrom(s string) (*netmail.Address, error) {
 	}
 	if _, domain, _ := strings.Cut(a.Address, "@"); !validDomain(domain) {
 		return nil, fmt.Errorf("invalid --mail-from %q: the address needs a domain", s)
+	}
+	if !readsBack(a) {
+		// golang/go#80592: Go writes such a name so that readers fail.
+		return nil, fmt.Errorf("invalid --mail-from %q: a name with both a backslash and non-ASCII letters cannot be written; drop the backslash", s)
 	}
 	return a, nil
 }

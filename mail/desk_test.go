@@ -2,9 +2,11 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +24,7 @@ type testDesk struct {
 	box   *mailbox
 	cfg   Config
 	svc   *Service
+	log   *slog.Logger // nil: quietLog
 }
 
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -49,6 +52,7 @@ func testConfig(t *testing.T, smtpAddr string) Config {
 	cfg, err := ParseConfig(Settings{
 		SMTPURL: "smtp+insecure://" + smtpAddr, From: "Kinconecta Soporte <soporte@kinconecta.test>",
 		Listen: "127.0.0.1:0", BaseURL: testBaseURL + "/",
+		ConfirmPerAddress: DefaultConfirmPerAddress, ConfirmPerDomain: DefaultConfirmPerDomain,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +68,11 @@ func testConfig(t *testing.T, smtpAddr string) Config {
 // start runs the mail service until the test ends (or stop).
 func (d *testDesk) start(t *testing.T) *Service {
 	t.Helper()
-	svc, err := Start(d.db, d.files, d.cfg, quietLog)
+	log := d.log
+	if log == nil {
+		log = quietLog
+	}
+	svc, err := Start(d.db, d.files, d.cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,4 +120,60 @@ func (d *testDesk) trackToken(t *testing.T, text string, ticketID int64) string 
 		t.Fatalf("token opens ticket %d, want %d", id, ticketID)
 	}
 	return m[1]
+}
+
+// settle waits (at most 30 s, for a loaded machine) until none of the
+// ticket's notifications is pending: each was sent, failed or held back.
+// The worker records a row only after the server took it, so what the
+// mailbox holds then is final for that ticket.
+func (d *testDesk) settle(t *testing.T, ticketID int64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rows, err := d.db.Notifications(context.Background(), "pending", 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting := 0
+		for _, n := range rows {
+			if n.TicketID == ticketID {
+				waiting++
+			}
+		}
+		if waiting == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ticket %d: %d notifications still pending", ticketID, waiting)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// stopped describes the ticket's notifications that were not delivered,
+// for failure messages.
+func (d *testDesk) stopped(t *testing.T, ticketID int64) string {
+	t.Helper()
+	rows, err := d.db.Notifications(context.Background(), "failed", 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, n := range rows {
+		if n.TicketID == ticketID {
+			out = append(out, fmt.Sprintf("%s %s: %s", n.Kind, n.Status, n.LastError))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// replyAddress is the signed reply address of a ticket, as its emails
+// carry it.
+func (d *testDesk) replyAddress(t *testing.T, ticketID int64) string {
+	t.Helper()
+	key, err := d.db.ServerKey(context.Background(), replyKeyName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replyAddresses{key: key, domain: d.cfg.ReplyDomain}.For(ticketID)
 }

@@ -41,6 +41,7 @@ type inbound struct {
 	db      *db.DB
 	files   *filestore.Store
 	cfg     InboundConfig
+	baseURL string // the support form, named in refusals
 	replies replyAddresses
 	limit   *clientLimiter
 	log     *slog.Logger
@@ -51,12 +52,14 @@ type inbound struct {
 	conns map[*smtp.Conn]bool
 }
 
-func newInbound(store *db.DB, files *filestore.Store, cfg InboundConfig, replies replyAddresses, log *slog.Logger) *inbound {
-	in := &inbound{db: store, files: files, cfg: cfg, replies: replies, log: log,
+func newInbound(store *db.DB, files *filestore.Store, cfg InboundConfig, replies replyAddresses, baseURL string, log *slog.Logger) *inbound {
+	in := &inbound{db: store, files: files, cfg: cfg, baseURL: baseURL, replies: replies, log: log,
 		limit: newClientLimiter(cfg.RatePerMinute, cfg.Burst), conns: map[*smtp.Conn]bool{}}
 	s := smtp.NewServer(in)
 	s.Domain = replies.domain
 	s.MaxMessageBytes = cfg.MaxMessageBytes
+	// Off: lineGuard limits command lines, lineLimit the content's.
+	s.MaxLineLength = 0
 	s.MaxRecipients = 10
 	s.EnableSMTPUTF8 = true // requesters' own addresses may be internationalised
 	s.ReadTimeout, s.WriteTimeout = cfg.Timeout, cfg.Timeout
@@ -73,7 +76,7 @@ func (in *inbound) listen(addr string) error {
 	}
 	in.addr = ln.Addr()
 	go func() {
-		if err := in.server.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+		if err := in.server.Serve(guardListener{ln}); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 			in.log.Error("mail: reply listener stopped", "err", err)
 		}
 	}()
@@ -115,6 +118,7 @@ type session struct {
 	client   string // the client's IP address, for the rate limit
 	from     string
 	ticketID int64
+	lang     string // the ticket's, for refusals the person will read
 }
 
 var (
@@ -124,20 +128,34 @@ var (
 		Message: "No such mailbox"}
 	errOneTicket = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3},
 		Message: "One ticket per message; send the rest separately"}
-	errClosedTicket = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-		Message: "This request is closed; please send a new one from the support page"}
 	errTryLater = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
 		Message: "Temporary problem on our side; try again later"}
 	errUnreadable = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
 		Message: "The message could not be read"}
 )
 
+// closedRefusal refuses a reply to a closed ticket. The sender's server
+// mails the text back to the person, so it is in the ticket's language and
+// names where to write instead.
+func (in *inbound) closedRefusal(lang string) *smtp.SMTPError {
+	return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+		Message: fmt.Sprintf(wordsFor(lang).ClosedRefusal, in.baseURL+"/")}
+}
+
+// longLineRefusal refuses a message with a line over maxLineLength,
+// permanently: the sender's server bounces it to the person at once
+// rather than retrying a message that can never pass.
+func longLineRefusal(lang string) *smtp.SMTPError {
+	return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
+		Message: fmt.Sprintf(wordsFor(lang).LongLineRefusal, maxLineLength)}
+}
+
 // Mail starts a message; each one costs the client a token.
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if !s.in.limit.allow(s.client) {
 		return errRateLimited
 	}
-	s.from, s.ticketID = from, 0
+	s.from, s.ticketID, s.lang = from, 0, ""
 	return nil
 }
 
@@ -163,16 +181,24 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 		s.in.log.Warn("mail: unable to check a reply address", "ticket", id, "err", err)
 		return errTryLater
 	case t.Status == db.StatusClosed:
-		return errClosedTicket
+		return s.in.closedRefusal(t.Language)
 	}
-	s.ticketID = id
+	s.ticketID, s.lang = id, t.Language
 	return nil
 }
 
 // Data reads the message and adds it to the ticket's thread.
 func (s *session) Data(r io.Reader) error {
 	conn, timeout := s.conn.Conn(), s.in.cfg.Timeout
-	err := s.in.receive(s.ticketID, s.from, idleDeadline{r: r, conn: conn, timeout: timeout})
+	lines := &lineLimit{r: idleDeadline{r: r, conn: conn, timeout: timeout}}
+	err := s.in.receive(s.ticketID, s.from, lines)
+	if lines.over {
+		// The remote address, never the content: the message is not ours
+		// to keep.
+		s.in.log.Warn("mail: refused a message with a line over the limit", "remote", conn.RemoteAddr().String(),
+			"ticket", s.ticketID, "limit", maxLineLength)
+		err = longLineRefusal(s.lang)
+	}
 	if err != nil && timeout > 0 {
 		// go-smtp reads the rest of a refused message off the wire before
 		// answering: give a big one time to arrive.
@@ -199,7 +225,7 @@ func (d idleDeadline) Read(p []byte) (int, error) {
 }
 
 // Reset forgets the message in progress.
-func (s *session) Reset() { s.from, s.ticketID = "", 0 }
+func (s *session) Reset() { s.from, s.ticketID, s.lang = "", 0, "" }
 
 // Logout ends the conversation.
 func (s *session) Logout() error {

@@ -95,7 +95,7 @@ func (in *inbound) store(ctx context.Context, ticketID int64, body string, uploa
 		discard()
 		switch db.ErrorCode(err) {
 		case db.ECONFLICT:
-			return errClosedTicket
+			return in.closedRefusal(t.Language)
 		case db.EINVALID:
 			return errUnreadable
 		}

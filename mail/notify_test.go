@@ -21,25 +21,37 @@ func TestNotifications(t *testing.T) {
 	tk := d.ticket(t, "Ana Martínez", "ana.martinez@example.com", "Question about tour cancellation", "en")
 	root := fmt.Sprintf("<ticket-%d@kinconecta.test>", tk.ID)
 	seenIDs := map[string]bool{}
-	// threaded checks the headers every email of the ticket shares.
-	threaded := func(t *testing.T, m received, wantTo string) {
+	// threaded checks the headers every email of the ticket shares. The
+	// first email the requester gets is the thread's root (CONTRACT §5,
+	// Threading): it carries the root id as its own Message-ID; every
+	// later one answers it.
+	threaded := func(t *testing.T, m received, wantTo string, first bool) {
 		t.Helper()
 		if got := m.To; !slices.Equal(got, []string{wantTo}) {
 			t.Fatalf("envelope recipients = %v, want [%s]", got, wantTo)
 		}
 		id := m.Header.Get("Message-ID")
-		if !regexp.MustCompile(fmt.Sprintf(`^<n-\d+\.ticket-%d@kinconecta\.test>$`, tk.ID)).MatchString(id) {
-			t.Fatalf("Message-ID = %q", id)
-		}
 		if seenIDs[id] {
 			t.Fatalf("Message-ID %s used twice", id)
 		}
 		seenIDs[id] = true
-		if got := m.Header.Get("In-Reply-To"); got != root {
-			t.Fatalf("In-Reply-To = %q, want %q", got, root)
-		}
-		if got := m.Header.Get("References"); got != root {
-			t.Fatalf("References = %q, want %q", got, root)
+		if first {
+			if id != root {
+				t.Fatalf("the first email's Message-ID = %q, want the thread's root %q", id, root)
+			}
+			if m.Header.Get("In-Reply-To") != "" || m.Header.Get("References") != "" {
+				t.Fatalf("the root answers nothing: In-Reply-To %q, References %q", m.Header.Get("In-Reply-To"), m.Header.Get("References"))
+			}
+		} else {
+			if !regexp.MustCompile(fmt.Sprintf(`^<n-\d+\.ticket-%d@kinconecta\.test>$`, tk.ID)).MatchString(id) {
+				t.Fatalf("Message-ID = %q", id)
+			}
+			if got := m.Header.Get("In-Reply-To"); got != root {
+				t.Fatalf("In-Reply-To = %q, want %q", got, root)
+			}
+			if got := m.Header.Get("References"); got != root {
+				t.Fatalf("References = %q, want %q", got, root)
+			}
 		}
 		if got := m.Header.Get("Auto-Submitted"); got != "auto-generated" {
 			t.Fatalf("Auto-Submitted = %q", got)
@@ -52,7 +64,7 @@ func TestNotifications(t *testing.T) {
 
 	t.Run("Created", func(t *testing.T) {
 		m := d.box.waitFor(t, 1)[0]
-		threaded(t, m, "ana.martinez@example.com")
+		threaded(t, m, "ana.martinez@example.com", true)
 		if got := m.Get("Subject"); got != subject {
 			t.Fatalf("Subject = %q, want %q", got, subject)
 		}
@@ -85,7 +97,7 @@ func TestNotifications(t *testing.T) {
 		// come before the reply's.
 		msgs := d.box.waitFor(t, 2)
 		m := msgs[1]
-		threaded(t, m, "ana.martinez@example.com")
+		threaded(t, m, "ana.martinez@example.com", false)
 		if !strings.Contains(m.Text, "Carlos Ruiz answered your request") || !strings.Contains(m.Text, "24 hours before") {
 			t.Fatalf("the reply email does not carry the reply:\n%s", m.Text)
 		}
@@ -103,7 +115,7 @@ func TestNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := d.box.waitFor(t, 3)[2]
-		threaded(t, m, "carlos@kinconecta.test")
+		threaded(t, m, "carlos@kinconecta.test", false)
 		if got, want := m.Get("Subject"), fmt.Sprintf("[Ticket #%d] Assigned to you: Question about tour cancellation", tk.ID); got != want {
 			t.Fatalf("Subject = %q, want %q", got, want)
 		}
@@ -121,7 +133,7 @@ func TestNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := d.box.waitFor(t, 4)[3]
-		threaded(t, m, "ana.martinez@example.com")
+		threaded(t, m, "ana.martinez@example.com", false)
 		token := d.trackToken(t, m.Text, tk.ID)
 		for _, answer := range []string{"solved", "reopen"} {
 			link := testBaseURL + "/track/" + token + "?answer=" + answer + "#resolution"
@@ -144,7 +156,7 @@ func TestNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := d.box.waitFor(t, 5)[4]
-		threaded(t, m, "ana.martinez@example.com")
+		threaded(t, m, "ana.martinez@example.com", false)
 		if !strings.Contains(m.Text, fmt.Sprintf("Your request #%d is now closed", tk.ID)) {
 			t.Fatalf("closed email:\n%s", m.Text)
 		}
@@ -222,6 +234,11 @@ func TestHeaderText(t *testing.T) {
 		{"LineSeparator", "a\u2028b", "a b"},
 		{"Tabs", "\ta\t\tb ", "a b"},
 		{"Accents", "¿Puedo cambiar?", "¿Puedo cambiar?"},
+		{"RightToLeftOverride", "Ana\u202Emoc.live@", "Anamoc.live@"},
+		{"BidiMarksAndIsolates", "\u200Fa\u200Eb\u2066c\u2069\u061C", "abc"},
+		{"ZeroWidthSpaceAndBOM", "a\u200Bb\uFEFF", "ab"},
+		{"JoinersStay", "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \U0001F469\u200D\U0001F4BB", "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \U0001F469\u200D\U0001F4BB"},
+		{"ParagraphSeparator", "a\u2029b", "a b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := headerText(tc.in); got != tc.want {

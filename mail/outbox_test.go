@@ -152,26 +152,50 @@ func TestNoSMTPKeepsRowsPending(t *testing.T) {
 }
 
 // TestMessageIDIsStable: the same row renders with the same Message-ID on
-// every try, so a resend after a crash can be recognised downstream.
+// every try, so a resend after a crash can be recognised downstream; the
+// thread's root keeps the root id on every try too.
 func TestMessageIDIsStable(t *testing.T) {
 	d := newDesk(t)
 	tk := d.ticket(t, "Ana", "ana.martinez@example.com", "Stable", "en")
-	rows, err := d.db.DueNotifications(context.Background(), 10)
-	if err != nil || len(rows) != 1 {
-		t.Fatalf("due = %v, %v", rows, err)
+	carlos := d.agent(t, "carlos@kinconecta.test", "Carlos Ruiz")
+	if _, err := d.db.AddMessage(context.Background(), tk.ID, db.NewMessage{Body: "On it."},
+		db.Actor{Type: "agent", ID: carlos.ID, Name: carlos.Name}, 20); err != nil {
+		t.Fatal(err)
+	}
+	due, err := d.db.DueNotifications(context.Background(), 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("due = %v, %v", due, err)
+	}
+	rows, err := d.db.ClaimNotifications(context.Background(), due, d.cfg.Confirm)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("claimed = %v, %v", rows, err)
 	}
 	c := &composer{db: d.db, baseURL: testBaseURL, from: d.cfg.From, domain: "kinconecta.test", now: time.Now}
-	var ids []string
-	for range 2 {
-		m, err := c.compose(context.Background(), rows[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, m.GetMessageID())
+	for _, tc := range []struct {
+		name string
+		row  db.Notification
+		want string
+	}{
+		{"Root", rows[0], fmt.Sprintf("<ticket-%d@kinconecta.test>", tk.ID)},
+		{"Answer", rows[1], fmt.Sprintf("<n-%d.ticket-%d@kinconecta.test>", rows[1].ID, tk.ID)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for try := range 2 {
+				m, err := c.compose(context.Background(), tc.row)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := m.GetMessageID(); got != tc.want {
+					t.Fatalf("try %d: Message-ID = %s, want %s", try+1, got, tc.want)
+				}
+			}
+		})
 	}
-	want := fmt.Sprintf("<n-%d.ticket-%d@kinconecta.test>", rows[0].ID, tk.ID)
-	if ids[0] != want || ids[1] != want {
-		t.Fatalf("Message-IDs = %v, want %s twice", ids, want)
+	// A row read again from the database (as after a restart) still
+	// knows it is the root.
+	again, err := d.db.DueNotifications(context.Background(), 10)
+	if err != nil || len(again) != 2 || !again[0].ThreadRoot || again[1].ThreadRoot || !again[1].RootTaken {
+		t.Fatalf("due after claiming = %+v, %v", again, err)
 	}
 }
 

@@ -34,7 +34,7 @@ func Start(store *db.DB, files *filestore.Store, cfg Config, log *slog.Logger) (
 			return nil, err
 		}
 		replies = &replyAddresses{key: key, domain: cfg.ReplyDomain}
-		s.inbound = newInbound(store, files, cfg.Inbound, *replies, log)
+		s.inbound = newInbound(store, files, cfg.Inbound, *replies, strings.TrimRight(cfg.BaseURL, "/"), log)
 		if err := s.inbound.listen(cfg.Listen); err != nil {
 			return nil, err
 		}
@@ -46,7 +46,7 @@ func Start(store *db.DB, files *filestore.Store, cfg Config, log *slog.Logger) (
 	}
 	_, domain, _ := strings.Cut(cfg.From.Address, "@")
 	s.worker = &worker{
-		db: store, cfg: cfg.Worker, log: log, nudge: make(chan struct{}, 1), unmarked: map[int64]bool{},
+		db: store, cfg: cfg.Worker, limits: cfg.Confirm, log: log, nudge: make(chan struct{}, 1), unmarked: map[int64]bool{},
 		sender: &sender{server: cfg.Server, timeout: cfg.Worker.SendTimeout},
 		compose: &composer{db: store, baseURL: strings.TrimRight(cfg.BaseURL, "/"), from: cfg.From,
 			domain: domain, replies: replies, now: func() time.Time { return store.Now() }},

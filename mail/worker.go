@@ -31,6 +31,7 @@ func DefaultWorkerConfig() WorkerConfig {
 type worker struct {
 	db      *db.DB
 	cfg     WorkerConfig
+	limits  ConfirmLimits
 	compose *composer
 	sender  *sender
 	log     *slog.Logger
@@ -86,6 +87,22 @@ func (w *worker) deliverBatch(ctx context.Context) (more bool) {
 	}
 	if len(pending) == 0 {
 		return false
+	}
+	// Here, not when the ticket is created: a create is the hot path, and
+	// the counts need only be right by the time anything is sent.
+	claimed, err := w.db.ClaimNotifications(ctx, pending, w.limits)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.log.Warn("mail: unable to check the sending limits", "err", err)
+		}
+		return false
+	}
+	if held := len(pending) - len(claimed); held > 0 {
+		w.log.Info("mail: confirmations held back by the sending limits", "count", held)
+	}
+	if pending = claimed; len(pending) == 0 {
+		// Suppressed rows are no longer due: a full batch may hide more.
+		return len(rows) == w.cfg.BatchSize
 	}
 	client, err := w.sender.dial(ctx)
 	if err != nil {
