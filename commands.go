@@ -35,6 +35,11 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	password := strings.TrimRight(line, "\r\n")
 
+	// No lock on the folder (see lockDataDir): adding a row beside a
+	// running server is safe.
+	if err := checkWritable(data); err != nil {
+		return err
+	}
 	store, err := db.Open(data)
 	if err != nil {
 		return err
@@ -64,6 +69,11 @@ func apikeyCreate(args []string, stdout, stderr io.Writer) error {
 	if role != db.RoleAdmin && role != db.RoleAgent {
 		return errUsage{fmt.Sprintf("invalid --role %q: want agent or admin", role)}
 	}
+	// No lock on the folder (see lockDataDir): operators mint keys on a
+	// live server.
+	if err := checkWritable(data); err != nil {
+		return err
+	}
 	store, err := db.Open(data)
 	if err != nil {
 		return err
@@ -88,6 +98,17 @@ func backup(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.NArg() != 1 {
 		return errUsage{"usage: helpdesk backup [--data DIR] DIR"}
+	}
+	// The target is a data folder being written: nothing may serve it
+	// meanwhile. The source is not locked, as the server runs on it.
+	lock, err := lockDataDir(f.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	// Opening the source writes to it (its WAL), as a server does.
+	if err := checkWritable(data); err != nil {
+		return err
 	}
 	store, err := db.Open(data)
 	if err != nil {

@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers"
+	"github.com/kinconecta/helpdesk/internal/connlimit"
 	"github.com/kinconecta/helpdesk/mail"
 )
 
@@ -28,7 +30,16 @@ type serveConfig struct {
 	createRate int
 	adminEmail string
 	mail       mail.Config
+	// maxConnsPerIP bounds one client address's open connections.
+	maxConnsPerIP int
 }
+
+// defaultMaxConnsPerIP leaves room behind one address for a few dozen
+// browsers (six connections each) sharing a NAT or a carrier's CGNAT, as
+// tourists on mobile networks do, and for an API client's connection pool;
+// yet at the 10,000-connection ceiling it takes 40 addresses to fill the
+// server, and under a tight descriptor limit the total cap protects it.
+const defaultMaxConnsPerIP = 256
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
@@ -40,6 +51,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.int(&c.maxFiles, "max-files", "HELPDESK_MAX_FILES", 20, "attachments per ticket")
 	f.int(&c.createRate, "create-rate", "HELPDESK_CREATE_RATE", 30, "public creates and uploads per minute per client address; 0 turns the limit off")
 	f.string(&c.adminEmail, "admin-email", "HELPDESK_ADMIN_EMAIL", "admin@helpdesk.local", "email of the admin account made on first start")
+	f.int(&c.maxConnsPerIP, "max-conns-per-ip", "HELPDESK_MAX_CONNS_PER_IP", defaultMaxConnsPerIP, "open connections per client address (IPv6: per /64); 0 turns the limit off, for a reverse proxy in front")
 	var ms mail.Settings
 	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
 	f.string(&ms.From, "mail-from", "HELPDESK_MAIL_FROM", mail.DefaultFrom, "From of notification emails")
@@ -63,6 +75,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, errUsage{fmt.Sprintf("invalid --max-files %d: want 1 to 1000", c.maxFiles)}
 	case c.createRate < 0:
 		return c, errUsage{fmt.Sprintf("invalid --create-rate %d: want 0 or more", c.createRate)}
+	case c.maxConnsPerIP < 0:
+		return c, errUsage{fmt.Sprintf("invalid --max-conns-per-ip %d: want 0 or more", c.maxConnsPerIP)}
 	case !db.ValidEmail(c.adminEmail):
 		return c, errUsage{fmt.Sprintf("invalid --admin-email %q", c.adminEmail)}
 	}
@@ -79,6 +93,16 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 func serve(args []string, stderr io.Writer) error {
 	cfg, err := parseServe(args, stderr)
 	if err != nil {
+		return err
+	}
+	// Before anything touches the folder: a second server here would sweep
+	// the first one's uploads in progress and send its emails again.
+	lock, err := lockDataDir(cfg.data)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if err := checkWritable(cfg.data, "attachments", filepath.Join("attachments", "tmp")); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -118,10 +142,12 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
 	}
-	conns := newConnTracker(ln)
+	limits := connlimit.Limits{Total: connlimit.DescriptorLimit(), PerClient: cfg.maxConnsPerIP}
+	conns := connlimit.New(ln, limits, log)
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listener(conns) }()
-	log.Info("helpdesk listening", "addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL)
+	log.Info("helpdesk listening", "addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL,
+		"max_conns", limits.Total, "max_conns_per_ip", limits.PerClient)
 
 	select {
 	case err := <-listenErr:
@@ -129,7 +155,7 @@ func serve(args []string, stderr io.Writer) error {
 	case s := <-sig:
 		log.Info("shutting down: draining requests", "signal", s.String())
 	}
-	stopSweep := conns.closeUnusedUntil()
+	stopSweep := conns.CloseUnusedUntil()
 	err = app.ShutdownWithTimeout(30 * time.Second)
 	stopSweep()
 	if err != nil {
