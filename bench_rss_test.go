@@ -207,7 +207,7 @@ func writeFiller(w io.Writer, head string, size int64) error {
 }
 
 // procStatusKB reads one "Name: N kB" field of /proc/<pid>/status.
-func procStatusKB(b *testing.B, pid int, field string) int64 {
+func procStatusKB(b testing.TB, pid int, field string) int64 {
 	b.Helper()
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const usage = `usage: helpdesk [command] [flags]
@@ -118,6 +119,17 @@ func (f *flags) int(p *int, name, env string, def int, help string) {
 		def = n
 	}
 	f.IntVar(p, name, def, help+envNote(env))
+}
+
+func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, help string) {
+	if v, ok := os.LookupEnv(env); ok && env != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil && f.envErr == nil {
+			f.envErr = errUsage{fmt.Sprintf("invalid value %q for %s: want a duration such as 30s", v, env)}
+		}
+		def = d
+	}
+	f.DurationVar(p, name, def, help+envNote(env))
 }
 
 func envNote(env string) string {

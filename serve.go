@@ -32,6 +32,9 @@ type serveConfig struct {
 	mail       mail.Config
 	// maxConnsPerIP bounds one client address's open connections.
 	maxConnsPerIP int
+	// How long a client may take to send its headers, and may go silent
+	// while sending a body.
+	headerTimeout, bodyIdleTimeout time.Duration
 }
 
 // defaultMaxConnsPerIP leaves room behind one address for a few dozen
@@ -52,6 +55,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.int(&c.createRate, "create-rate", "HELPDESK_CREATE_RATE", 30, "public creates and uploads per minute per client address; 0 turns the limit off")
 	f.string(&c.adminEmail, "admin-email", "HELPDESK_ADMIN_EMAIL", "admin@helpdesk.local", "email of the admin account made on first start")
 	f.int(&c.maxConnsPerIP, "max-conns-per-ip", "HELPDESK_MAX_CONNS_PER_IP", defaultMaxConnsPerIP, "open connections per client address (IPv6: per /64); 0 turns the limit off, for a reverse proxy in front")
+	f.duration(&c.headerTimeout, "header-timeout", "HELPDESK_HEADER_TIMEOUT", handlers.DefaultHeaderTimeout, "time a client has to send a request's line and headers")
+	f.duration(&c.bodyIdleTimeout, "body-idle-timeout", "HELPDESK_BODY_IDLE_TIMEOUT", handlers.DefaultBodyIdleTimeout, "time a request body may go without a byte arriving (uploads have no total time limit, only sizes)")
 	var ms mail.Settings
 	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
 	f.string(&ms.From, "mail-from", "HELPDESK_MAIL_FROM", mail.DefaultFrom, "From of notification emails")
@@ -73,6 +78,10 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, errUsage{fmt.Sprintf("invalid --max-file-mb %d: want 1 to 1024", c.maxFileMB)}
 	case c.maxFiles < 1 || c.maxFiles > 1000:
 		return c, errUsage{fmt.Sprintf("invalid --max-files %d: want 1 to 1000", c.maxFiles)}
+	case c.headerTimeout < time.Second || c.headerTimeout > 10*time.Minute:
+		return c, errUsage{fmt.Sprintf("invalid --header-timeout %v: want 1s to 10m", c.headerTimeout)}
+	case c.bodyIdleTimeout < time.Second || c.bodyIdleTimeout > 10*time.Minute:
+		return c, errUsage{fmt.Sprintf("invalid --body-idle-timeout %v: want 1s to 10m", c.bodyIdleTimeout)}
 	case c.createRate < 0:
 		return c, errUsage{fmt.Sprintf("invalid --create-rate %d: want 0 or more", c.createRate)}
 	case c.maxConnsPerIP < 0:
@@ -130,10 +139,12 @@ func serve(args []string, stderr io.Writer) error {
 	defer notifier.Stop() // before store.Close: the worker records what it sent
 
 	app := handlers.New(handlers.Config{
-		BaseURL:      cfg.baseURL,
-		MaxFileBytes: int64(cfg.maxFileMB) << 20,
-		MaxFiles:     cfg.maxFiles,
-		CreateRate:   cfg.createRate,
+		BaseURL:         cfg.baseURL,
+		MaxFileBytes:    int64(cfg.maxFileMB) << 20,
+		MaxFiles:        cfg.maxFiles,
+		CreateRate:      cfg.createRate,
+		HeaderTimeout:   cfg.headerTimeout,
+		BodyIdleTimeout: cfg.bodyIdleTimeout,
 	}, store, files)
 
 	sig := make(chan os.Signal, 1)

@@ -11,12 +11,18 @@ import (
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
-// Sign-in throttling: per account and per address, so neither guessing one
-// account's password nor spraying many accounts from one place works.
+// Sign-in throttling (issue 8). Guessing is refused per account and
+// address together, and per address across accounts (spraying); it is
+// never refused per account alone, which would let anyone lock an agent
+// out by failing on purpose. An account that fails from many addresses
+// (a botnet) is slowed down instead: every attempt on it waits, the right
+// password from a fresh address included, but none is refused.
 const (
-	loginWindow     = 15 * time.Minute
-	loginPerAccount = 5
-	loginPerAddress = 20
+	loginWindow      = 15 * time.Minute
+	loginPerPair     = 5  // failures of one account from one address
+	loginPerAddress  = 20 // failures from one address, any accounts
+	loginAccountSlow = 10 // failures of one account, any addresses, before each attempt waits
+	loginSlowdown    = 2 * time.Second
 )
 
 // loginPage handles GET /agent/login.
@@ -32,52 +38,65 @@ func (h *Handler) renderLogin(c *fiber.Ctx, status int, email, msg string) error
 	meta.Private = true
 	return render(c, status, agent.LoginPage(agent.Login{
 		Meta: meta,
-		CSRF: h.csrfToken(c), Next: safeNext(c.FormValue("next", c.Query("next"))), Email: email, Error: msg,
+		CSRF: h.csrfToken(c), Next: safeNext(loginNext(c)), Email: email, Error: msg,
 	}))
+}
+
+// loginNext is where to go after signing in: the form's field on a post,
+// the address's on the sign-in page itself.
+func loginNext(c *fiber.Ctx) string {
+	if c.Method() == fiber.MethodPost {
+		return formValue(c, "next")
+	}
+	return c.Query("next")
 }
 
 // login handles POST /agent/login. Every failure reads the same, whether
 // the account exists or not, and takes as long (bcrypt runs either way).
 func (h *Handler) login(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	lang := pageLang(c)
-	email := strings.TrimSpace(c.FormValue("email"))
+	email := strings.TrimSpace(formValue(c, "email"))
 	if len(email) > db.MaxEmailLen {
 		email = email[:db.MaxEmailLen]
 	}
 	accountKey, addressKey := "a:"+strings.ToLower(email), "ip:"+c.IP()
-	wait := max(h.loginsByAccount.wait(accountKey), h.loginsByAddress.wait(addressKey))
-	if wait > 0 {
+	pairKey := accountKey + " " + addressKey
+	if wait := max(h.loginsByPair.wait(pairKey), h.loginsByAddress.wait(addressKey)); wait > 0 {
 		minutes := int(wait.Minutes()) + 1
 		return h.renderLogin(c, fiber.StatusTooManyRequests, email, lang.T("agent.login.throttled", minutes))
 	}
-	password := c.FormValue("password")
+	// The same wait whether the account exists or not, and whatever the
+	// password: it reveals nothing and costs the right person only time.
+	if h.loginsByAccount.count(accountKey) >= loginAccountSlow {
+		select {
+		case <-time.After(loginSlowdown):
+		case <-c.UserContext().Done():
+			return c.UserContext().Err()
+		}
+	}
+	password := formValue(c, "password")
 	if len(password) > 200 {
 		password = ""
 	}
 	u, err := h.db.Authenticate(c.UserContext(), email, password)
 	if db.ErrorCode(err) == db.EUNAUTHORIZED {
-		h.loginsByAccount.fail(accountKey)
+		h.loginsByPair.fail(pairKey)
 		h.loginsByAddress.fail(addressKey)
+		h.loginsByAccount.fail(accountKey)
 		return h.renderLogin(c, fiber.StatusUnauthorized, email, lang.T("agent.login.wrong"))
 	}
 	if err != nil {
 		return err
 	}
-	h.loginsByAccount.reset(accountKey)
+	h.loginsByPair.reset(pairKey)
 	if err := h.signIn(c, u); err != nil {
 		return err
 	}
-	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
+	return c.Redirect(safeNext(formValue(c, "next")), fiber.StatusSeeOther)
 }
 
 // logout handles POST /agent/logout.
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	if err := h.signOut(c); err != nil {
 		return err
 	}
@@ -118,10 +137,7 @@ func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, msg string) error 
 // setPassword handles POST /agent/set-password/{token}: the token is spent,
 // the agent's other sessions end and a new one starts.
 func (h *Handler) setPassword(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
-	u, err := h.db.UsePasswordToken(c.UserContext(), c.Params("token"), c.FormValue("password"))
+	u, err := h.db.UsePasswordToken(c.UserContext(), c.Params("token"), formValue(c, "password"))
 	var de *db.Error
 	if errors.As(err, &de) && de.Code == db.EINVALID && len(de.Fields) > 0 {
 		return h.renderSetPassword(c, fiber.StatusUnprocessableEntity, de.Fields[0].Message)

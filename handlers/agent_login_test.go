@@ -105,12 +105,12 @@ func TestAgentLogin(t *testing.T) {
 	})
 	t.Run("ErrThrottled", func(t *testing.T) {
 		b := s.newBrowser(t)
-		for i := 0; i < loginPerAccount; i++ {
+		for i := 0; i < loginPerPair; i++ {
 			b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"wrong wrong wrong"}})
 		}
 		r := b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"correct horse battery"}})
 		if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(r.Body), "Too many attempts") {
-			t.Fatalf("after %d failures: %d, want 429 with a message", loginPerAccount, r.StatusCode)
+			t.Fatalf("after %d failures: %d, want 429 with a message", loginPerPair, r.StatusCode)
 		}
 	})
 	t.Run("OpenRedirectRefused", func(t *testing.T) {

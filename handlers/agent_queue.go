@@ -20,9 +20,9 @@ const queueCountCap = 1000
 
 func (h *Handler) queueRoutes() []Route {
 	return []Route{
-		{"GET", "/agent", Agent, false, h.queuePage},
-		{"GET", "/agent/queue/poll", Agent, false, h.queuePoll},
-		{"POST", "/agent/bulk", Agent, false, h.queueBulk},
+		{"GET", "/agent", Agent, false, NoBody, h.queuePage},
+		{"GET", "/agent/queue/poll", Agent, false, NoBody, h.queuePoll},
+		{"POST", "/agent/bulk", Agent, false, FormBody, h.queueBulk},
 	}
 }
 

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"errors"
-	"io"
 	"net/url"
 	"strconv"
 
@@ -13,10 +11,6 @@ import (
 	"github.com/kinconecta/helpdesk/views/components"
 )
 
-// queueFormLimit bounds the bulk form's body: a page of ticket ids and a
-// few fields fit many times over.
-const queueFormLimit = 64 << 10
-
 // queueBulk handles POST /agent/bulk: one status and/or assignee change
 // applied to each selected ticket on its own, each checked against the
 // workflow, so some may be refused while the rest change. It answers 303
@@ -24,11 +18,8 @@ const queueFormLimit = 64 << 10
 // why each refused ticket was refused; a form that cannot be applied at
 // all (nothing selected, nothing to change) comes back with 422.
 func (h *Handler) queueBulk(c *fiber.Ctx) error {
-	form, err := readQueueForm(c, queueFormLimit)
+	form, err := readForm(c) // read and checked by the route's csrfGuard
 	if err != nil {
-		return err
-	}
-	if err := checkCSRF(c, form.Get(csrfField)); err != nil {
 		return err
 	}
 	back, _ := queueBack(form.Get("back"))
@@ -115,25 +106,4 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errNoChange")})
 	}
 	return ids, patch, sent, nil
-}
-
-// readQueueForm reads an urlencoded form body of at most limit bytes.
-// Fiber does not bound streamed bodies (MEASURED.md), so the form is read
-// through requestBody rather than c.FormValue.
-func readQueueForm(c *fiber.Ctx, limit int64) (url.Values, error) {
-	if mt, _ := mediaType(c); mt != fiber.MIMEApplicationForm {
-		return nil, db.Errorf(db.EUNSUPPORTED, "send application/x-www-form-urlencoded")
-	}
-	body, err := io.ReadAll(requestBody(c, limit))
-	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			return nil, err
-		}
-		return nil, db.Errorf(db.EBADREQUEST, "unable to read the form")
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, db.Errorf(db.EBADREQUEST, "malformed form")
-	}
-	return form, nil
 }

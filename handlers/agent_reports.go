@@ -13,7 +13,7 @@ const reportDays = 30
 // reportsRoutes is the reports page with its charts.
 func (h *Handler) reportsRoutes() []Route {
 	return []Route{
-		{"GET", "/agent/reports", Agent, false, h.reportsPage},
+		{"GET", "/agent/reports", Agent, false, NoBody, h.reportsPage},
 	}
 }
 

@@ -16,18 +16,18 @@ import (
 // settingsRoutes is the admins' settings: agents, API keys, categories, outbox.
 func (h *Handler) settingsRoutes() []Route {
 	return []Route{
-		{"GET", "/agent/settings", Admin, false, h.settingsPage},
-		{"POST", "/agent/settings/agents", Admin, false, h.settingsAddAgent},
-		{"POST", "/agent/settings/agents/:id/role", Admin, false, h.settingsAgentRole},
-		{"POST", "/agent/settings/agents/:id/active", Admin, false, h.settingsAgentActive},
-		{"POST", "/agent/settings/agents/:id/notify", Admin, false, h.settingsAgentNotify},
-		{"POST", "/agent/settings/agents/:id/password-link", Admin, false, h.settingsPasswordLink},
-		{"POST", "/agent/settings/keys", Admin, false, h.settingsCreateKey},
-		{"POST", "/agent/settings/keys/:id/revoke", Admin, false, h.settingsRevokeKey},
-		{"POST", "/agent/settings/categories", Admin, false, h.settingsAddCategory},
-		{"POST", "/agent/settings/categories/:id", Admin, false, h.settingsUpdateCategory},
-		{"POST", "/agent/settings/categories/:id/retire", Admin, false, h.settingsRetireCategory},
-		{"POST", "/agent/settings/notifications/:id/retry", Admin, false, h.settingsRetryNotification},
+		{"GET", "/agent/settings", Admin, false, NoBody, h.settingsPage},
+		{"POST", "/agent/settings/agents", Admin, false, FormBody, h.settingsAddAgent},
+		{"POST", "/agent/settings/agents/:id/role", Admin, false, FormBody, h.settingsAgentRole},
+		{"POST", "/agent/settings/agents/:id/active", Admin, false, FormBody, h.settingsAgentActive},
+		{"POST", "/agent/settings/agents/:id/notify", Admin, false, FormBody, h.settingsAgentNotify},
+		{"POST", "/agent/settings/agents/:id/password-link", Admin, false, FormBody, h.settingsPasswordLink},
+		{"POST", "/agent/settings/keys", Admin, false, FormBody, h.settingsCreateKey},
+		{"POST", "/agent/settings/keys/:id/revoke", Admin, false, FormBody, h.settingsRevokeKey},
+		{"POST", "/agent/settings/categories", Admin, false, FormBody, h.settingsAddCategory},
+		{"POST", "/agent/settings/categories/:id", Admin, false, FormBody, h.settingsUpdateCategory},
+		{"POST", "/agent/settings/categories/:id/retire", Admin, false, FormBody, h.settingsRetireCategory},
+		{"POST", "/agent/settings/notifications/:id/retry", Admin, false, FormBody, h.settingsRetryNotification},
 	}
 }
 
@@ -114,7 +114,7 @@ func settingsParamID(c *fiber.Ctx) (int64, error) {
 // settingsBool reads a toggle form's hidden true/false. Only a hand-made
 // post can send anything else.
 func settingsBool(c *fiber.Ctx, name string) (bool, error) {
-	v, err := strconv.ParseBool(c.FormValue(name))
+	v, err := strconv.ParseBool(formValue(c, name))
 	if err != nil {
 		return false, db.Errorf(db.EBADREQUEST, "%s must be true or false", name)
 	}

@@ -17,11 +17,8 @@ const settingsInactiveLink = "reactivate the account before sending it a passwor
 // with a random password nobody knows; the admin hands over a one-time
 // link with which the new agent chooses their own.
 func (h *Handler) settingsAddAgent(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
-	in := db.NewUser{Name: c.FormValue("name"), Email: strings.TrimSpace(c.FormValue("email")),
-		Role: c.FormValue("role"), Password: db.RandomPassword()}
+	in := db.NewUser{Name: formValue(c, "name"), Email: strings.TrimSpace(formValue(c, "email")),
+		Role: formValue(c, "role"), Password: db.RandomPassword()}
 	u, err := h.db.CreateUser(c.UserContext(), in)
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), map[string]string{
@@ -34,9 +31,6 @@ func (h *Handler) settingsAddAgent(c *fiber.Ctx) error {
 // a new one-time link for an agent who forgot their password. The old
 // password keeps working until the link is used.
 func (h *Handler) settingsPasswordLink(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	u, err := h.settingsUser(c)
 	if err == nil && !u.Active {
 		err = db.Errorf(db.ECONFLICT, settingsInactiveLink)
@@ -62,10 +56,7 @@ func (h *Handler) settingsHandOver(c *fiber.Ctx, u db.User, notice string) error
 
 // settingsAgentRole handles POST /agent/settings/agents/{id}/role.
 func (h *Handler) settingsAgentRole(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
-	role := c.FormValue("role")
+	role := formValue(c, "role")
 	u, err := h.settingsUser(c)
 	if err == nil {
 		err = h.db.UpdateUser(c.UserContext(), u.ID, role, u.Active)
@@ -80,9 +71,6 @@ func (h *Handler) settingsAgentRole(c *fiber.Ctx) error {
 // settingsAgentActive handles POST /agent/settings/agents/{id}/active:
 // turning an account off ends its sessions at once (the store does it).
 func (h *Handler) settingsAgentActive(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	active, err := settingsBool(c, "active")
 	if err != nil {
 		return err
@@ -103,9 +91,6 @@ func (h *Handler) settingsAgentActive(c *fiber.Ctx) error {
 // settingsAgentNotify handles POST /agent/settings/agents/{id}/notify: an
 // email to the agent for every new ticket, or not.
 func (h *Handler) settingsAgentNotify(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	on, err := settingsBool(c, "notify")
 	if err != nil {
 		return err

@@ -12,9 +12,9 @@ import (
 // settingsCategoryForm reads a category form; aliases come as one
 // comma-separated input, which the store trims and upper-cases.
 func settingsCategoryForm(c *fiber.Ctx) (db.CategoryInput, map[string]string) {
-	in := db.CategoryInput{Name: c.FormValue("name"), NameES: c.FormValue("nameEs"),
-		Aliases: strings.Split(c.FormValue("aliases"), ",")}
-	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": c.FormValue("aliases")}
+	in := db.CategoryInput{Name: formValue(c, "name"), NameES: formValue(c, "nameEs"),
+		Aliases: strings.Split(formValue(c, "aliases"), ",")}
+	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": formValue(c, "aliases")}
 	return in, typed
 }
 
@@ -30,9 +30,6 @@ func settingsTyped(typed map[string]string, inputID func(string) string) map[str
 // settingsAddCategory handles POST /agent/settings/categories: the new
 // category goes to the end of the support form's list.
 func (h *Handler) settingsAddCategory(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	in, typed := settingsCategoryForm(c)
 	if _, err := h.db.AddCategory(c.UserContext(), in); err != nil {
 		ids := settingsPrefixed("cat-")
@@ -44,9 +41,6 @@ func (h *Handler) settingsAddCategory(c *fiber.Ctx) error {
 // settingsUpdateCategory handles POST /agent/settings/categories/{id}:
 // tickets point at the category, so they show its new name.
 func (h *Handler) settingsUpdateCategory(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	in, typed := settingsCategoryForm(c)
 	id, err := settingsParamID(c)
 	if err == nil {
@@ -62,9 +56,6 @@ func (h *Handler) settingsUpdateCategory(c *fiber.Ctx) error {
 // settingsRetireCategory handles POST /agent/settings/categories/{id}/retire
 // with retired=true (off the support form; old tickets keep it) or false.
 func (h *Handler) settingsRetireCategory(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	retired, err := settingsBool(c, "retired")
 	if err != nil {
 		return err

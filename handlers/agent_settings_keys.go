@@ -10,10 +10,7 @@ import (
 // this response only (200 with no-store, not a redirect: it must not travel
 // in an address or wait in a session); the store keeps only its hash.
 func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
-	name, role := c.FormValue("name"), c.FormValue("role")
+	name, role := formValue(c, "name"), formValue(c, "role")
 	k, secret, err := h.db.CreateAPIKey(c.UserContext(), name, role)
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), map[string]string{"key-name": name, "key-role": role})
@@ -25,9 +22,6 @@ func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 // settingsRevokeKey handles POST /agent/settings/keys/{id}/revoke: the key
 // stops working on the next request.
 func (h *Handler) settingsRevokeKey(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	id, err := settingsParamID(c)
 	if err == nil {
 		err = h.db.RevokeAPIKey(c.UserContext(), id)

@@ -5,9 +5,6 @@ import "github.com/gofiber/fiber/v2"
 // settingsRetryNotification handles POST /agent/settings/notifications/{id}/retry:
 // a failed email goes back to the queue with a fresh count of attempts.
 func (h *Handler) settingsRetryNotification(c *fiber.Ctx) error {
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	id, err := settingsParamID(c)
 	if err == nil {
 		err = h.db.RetryNotification(c.UserContext(), id)

@@ -12,11 +12,11 @@ import (
 // ticketRoutes is a ticket's workspace and its forms.
 func (h *Handler) ticketRoutes() []Route {
 	return []Route{
-		{"GET", "/agent/tickets/:id", Agent, false, h.ticketPage},
-		{"POST", "/agent/tickets/:id/messages", Agent, false, h.ticketMessage},
-		{"POST", "/agent/tickets/:id/status", Agent, false, h.ticketStatus},
-		{"POST", "/agent/tickets/:id/details", Agent, false, h.ticketDetails},
-		{"GET", "/agent/tickets/:id/files/:attachmentId", Agent, false, h.ticketFile},
+		{"GET", "/agent/tickets/:id", Agent, false, NoBody, h.ticketPage},
+		{"POST", "/agent/tickets/:id/messages", Agent, false, MultipartBody, h.ticketMessage},
+		{"POST", "/agent/tickets/:id/status", Agent, false, FormBody, h.ticketStatus},
+		{"POST", "/agent/tickets/:id/details", Agent, false, FormBody, h.ticketDetails},
+		{"GET", "/agent/tickets/:id/files/:attachmentId", Agent, false, NoBody, h.ticketFile},
 	}
 }
 

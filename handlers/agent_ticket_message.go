@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,9 +25,8 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 		return err
 	}
 	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
-		form.Discard()
-		return err
+	if errors.Is(readErr, errCSRF) {
+		return readErr
 	}
 	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"]}
 	if readErr != nil {

@@ -23,10 +23,7 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
-	to, ok := db.ParseStatus(c.FormValue("status"))
+	to, ok := db.ParseStatus(formValue(c, "status"))
 	if !ok {
 		return h.refuseChange(c, t.ID, fiber.StatusUnprocessableEntity, pageLang(c).T("ticket.err.status"), nil)
 	}
@@ -54,11 +51,8 @@ func (h *Handler) ticketDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := checkCSRF(c, c.FormValue(csrfField)); err != nil {
-		return err
-	}
 	lang := pageLang(c)
-	sent := agent.TicketDetails{Assignee: c.FormValue("assigneeId"), Priority: c.FormValue("priority"), Category: c.FormValue("category")}
+	sent := agent.TicketDetails{Assignee: formValue(c, "assigneeId"), Priority: formValue(c, "priority"), Category: formValue(c, "category")}
 	var patch db.TicketPatch
 	if sent.Assignee != "" {
 		id, err := strconv.ParseInt(sent.Assignee, 10, 64)

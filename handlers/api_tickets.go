@@ -85,14 +85,20 @@ func (h *Handler) presentAttachment(a db.Attachment) db.Attachment {
 	return a
 }
 
-// ticketID parses the :id route parameter; a malformed id cannot name a
-// ticket, so it is a 404 like any other unknown id.
+// ticketID parses a numeric id route parameter (:id, :attachmentId). Ids
+// are positive decimal integers: in the API anything else is a malformed
+// request (400, CONTRACT §3); a page address that names nothing is simply
+// not found.
 func ticketID(c *fiber.Ctx, param string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(param), 10, 64)
-	if err != nil || id <= 0 {
+	switch {
+	case err == nil && id > 0:
+		return id, nil
+	case !strings.HasPrefix(c.Route().Path, "/api/"):
 		return 0, db.Errorf(db.ENOTFOUND, "not found")
 	}
-	return id, nil
+	return 0, &db.Error{Code: db.EBADREQUEST, Message: "malformed id: want a positive integer",
+		Fields: []db.FieldError{{Field: param, Message: "must be a positive integer"}}}
 }
 
 // getTicket handles GET /api/support-tickets/{id}.

@@ -286,7 +286,10 @@ func TestGetTicket(t *testing.T) {
 		{"ErrBadToken", path(a.ID), bearer("hdt_nope"), http.StatusUnauthorized},
 		{"ErrBasicAuth", path(a.ID), []string{"Authorization", "Basic YTpi"}, http.StatusUnauthorized},
 		{"ErrNoSuchTicket", path(99999), bearer(s.AgentKey), http.StatusNotFound},
-		{"ErrMalformedID", "/api/support-tickets/abc", bearer(s.AgentKey), http.StatusNotFound},
+		// CONTRACT §3: a malformed id is a malformed request, whoever asks.
+		{"ErrMalformedID", "/api/support-tickets/abc", bearer(s.AgentKey), http.StatusBadRequest},
+		{"ErrMalformedIDRequester", "/api/support-tickets/abc", bearer(a.AccessToken), http.StatusBadRequest},
+		{"ErrNegativeID", "/api/support-tickets/-1", bearer(s.AgentKey), http.StatusBadRequest},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

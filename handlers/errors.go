@@ -65,18 +65,29 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 	return p
 }
 
+// unparsedKey marks a request the HTTP layer refused before parsing it.
+const unparsedKey = "unparsed"
+
 // errorHandler is the one place errors become responses: problem+json under
-// /api, plain text elsewhere (pages bring their own error page).
+// /api, the error page elsewhere.
 func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
-	drainBody(c)
+	if errors.Is(err, errBodyStalled) {
+		// Waiting for a body that stopped would only stall again.
+		c.Context().SetConnectionClose()
+	} else {
+		releaseBody(c)
+	}
 	switch p.Status {
 	case fiber.StatusUnauthorized:
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="helpdesk"`)
 	case fiber.StatusMethodNotAllowed:
 		// Fiber sets Allow itself.
 	}
-	if isAPIPath(c.Path()) {
+	// A request refused before its request line was parsed (headers too
+	// large: 431) has no path to tell an API call from a page; problem+json
+	// reads well enough in a browser and is what an API client needs.
+	if isAPIPath(c.Path()) || c.Locals(unparsedKey) == true {
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Response().ResetBody()

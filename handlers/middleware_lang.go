@@ -9,11 +9,7 @@ import (
 	"github.com/kinconecta/helpdesk/i18n"
 )
 
-// langCookie remembers the language switch's choice.
-const (
-	langCookie = "lang"
-	langKey    = "lang"
-)
+const langKey = "lang"
 
 // pageLanguage picks each page's language: ?lang= (the switch, then
 // remembered in a cookie), the cookie, Accept-Language, English. The API
@@ -22,10 +18,10 @@ func (h *Handler) pageLanguage(c *fiber.Ctx) error {
 	if isAPIPath(c.Path()) || strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
-	choice := c.Cookies(langCookie)
+	choice := c.Cookies(h.cookies.lang)
 	if l, ok := i18n.Parse(c.Query("lang")); ok {
 		choice = string(l)
-		h.setCookie(c, langCookie, choice, 365*24*time.Hour)
+		h.setCookie(c, h.cookies.lang, choice, 365*24*time.Hour)
 	}
 	c.Locals(langKey, i18n.Match(choice, c.Get(fiber.HeaderAcceptLanguage)))
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
@@ -35,15 +31,41 @@ func (h *Handler) pageLanguage(c *fiber.Ctx) error {
 }
 
 // pageLang is the request's language; outside pageLanguage (an early
-// refusal) it is worked out from the request.
+// refusal, before the handler knows its cookie names) it is worked out
+// from the request, the switch's cookie under either name.
 func pageLang(c *fiber.Ctx) i18n.Lang {
 	if l, ok := c.Locals(langKey).(i18n.Lang); ok {
 		return l
 	}
-	return i18n.Match(c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage))
+	choice := c.Cookies(hostPrefix + langCookie)
+	if choice == "" {
+		choice = c.Cookies(langCookie)
+	}
+	return i18n.Match(choice, c.Get(fiber.HeaderAcceptLanguage))
 }
 
 func isAPIPath(p string) bool { return p == "/api" || strings.HasPrefix(p, "/api/") }
+
+// Cookie names. Over https each takes the __Host- prefix, which browsers
+// accept only from this host, Secure, with Path=/ and no Domain: a sibling
+// subdomain cannot plant one (a known CSRF token, a fixed session).
+const (
+	hostPrefix    = "__Host-"
+	csrfCookie    = "helpdesk_csrf"
+	sessionCookie = "hd_session"
+	langCookie    = "lang" // the language switch's choice
+)
+
+// cookieNames are the names this deployment's cookies go by.
+type cookieNames struct{ csrf, session, lang string }
+
+func newCookieNames(secure bool) cookieNames {
+	prefix := ""
+	if secure {
+		prefix = hostPrefix
+	}
+	return cookieNames{csrf: prefix + csrfCookie, session: prefix + sessionCookie, lang: prefix + langCookie}
+}
 
 // setCookie sets a cookie scripts cannot read and other sites do not get
 // on their requests; Secure when the helpdesk is served over https. A zero

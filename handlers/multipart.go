@@ -63,26 +63,24 @@ func (f *multipartForm) Attachments() []db.NewAttachment {
 // readMultipart streams a multipart/form-data body. File parts named
 // fileField go to the file store, at most maxFiles of them and
 // h.cfg.MaxFileBytes each; every limit is enforced while reading, because
-// Fiber does not enforce BodyLimit on streamed bodies. On error the files
-// received are removed and the rest of the body drained, but the text
-// fields read so far are kept, so a page can show back what was typed;
-// the form is never nil.
+// Fiber does not enforce BodyLimit on streamed bodies. On a page, whose
+// CSRF token travels in the form, the token must come before the first
+// file (the forms put it first), so a forged upload stores nothing. On
+// error the files received are removed and the rest of the body drained,
+// but the text fields read so far are kept, so a page can show back what
+// was typed; the form is never nil.
 func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*multipartForm, error) {
 	form := &multipartForm{Values: map[string]string{}}
 	mt, params := mediaType(c)
-	if mt != "multipart/form-data" || params["boundary"] == "" {
+	if mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
-	total := int64(maxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
-	body := requestBody(c, total)
+	body := requestBody(c, h.maxMultipartBody())
 	mr := multipart.NewReader(body, params["boundary"])
-	if err := h.readParts(mr, form, fileField, maxFiles); err != nil {
+	if err := h.readParts(c, mr, form, fileField, maxFiles); err != nil {
 		form.Discard()
-		drainBody(c)
-		if errors.Is(err, errBodyTooLarge) {
-			return form, errBodyTooLarge
-		}
-		return form, err
+		releaseBody(c)
+		return form, malformed(err)
 	}
 	// Read what follows the closing boundary (an epilogue, a chunked body's
 	// last chunk) so the connection is clean: a server that closes it with
@@ -92,25 +90,30 @@ func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*
 	return form, nil
 }
 
-func (h *Handler) readParts(mr *multipart.Reader, form *multipartForm, fileField string, maxFiles int) error {
+func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, form *multipartForm, fileField string, maxFiles int) error {
 	parts := 0
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil
+			return h.checkFormCSRF(c, form.Values)
 		}
 		if err != nil {
-			return malformed(&filestore.ReadError{Err: err})
+			return &filestore.ReadError{Err: err}
 		}
 		name := part.FormName()
 		switch {
 		case name == fileField && part.FileName() != "":
+			if len(form.Files) == 0 {
+				if err := h.checkFormCSRF(c, form.Values); err != nil {
+					return err
+				}
+			}
 			if len(form.Files) == maxFiles {
 				return db.Errorf(db.ETOOLARGE, "at most %d files", maxFiles)
 			}
 			u, err := h.files.Receive(part, part.FileName(), h.cfg.MaxFileBytes)
 			if err != nil {
-				return malformed(err)
+				return err
 			}
 			form.Files = append(form.Files, u)
 		default:
@@ -119,7 +122,7 @@ func (h *Handler) readParts(mr *multipart.Reader, form *multipartForm, fileField
 			}
 			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 			if err != nil {
-				return malformed(&filestore.ReadError{Err: err})
+				return &filestore.ReadError{Err: err}
 			}
 			if len(b) > maxFieldBytes {
 				return &db.Error{Code: db.ETOOLARGE, Message: "a form field is too long",
@@ -133,17 +136,17 @@ func (h *Handler) readParts(mr *multipart.Reader, form *multipartForm, fileField
 	}
 }
 
-// malformed keeps domain errors and the body limit as they are, reports a
-// failure to read the client's body as a malformed request, and leaves
-// anything else (the disk) an internal error.
+// malformed keeps domain errors as they are, turns a failure to read the
+// client's body into its answer (readFailure), and leaves anything else
+// (the disk) an internal error.
 func malformed(err error) error {
 	var de *db.Error
 	var re *filestore.ReadError
 	switch {
 	case errors.As(err, &de):
 		return err
-	case errors.Is(err, errBodyTooLarge):
-		return errBodyTooLarge
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, errBodyStalled):
+		return readFailure(err)
 	case errors.As(err, &re):
 		return db.Errorf(db.EBADREQUEST, "unable to read the upload: %v", re.Err)
 	}

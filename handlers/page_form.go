@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,9 +61,8 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 // and can send it; nothing is stored either way.
 func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
 	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
-		form.Discard()
-		return err
+	if errors.Is(readErr, errCSRF) {
+		return readErr
 	}
 	lang := pageLang(c)
 	f, err := h.supportForm(c, form.Values)

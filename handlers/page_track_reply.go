@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -19,9 +20,8 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 		return err
 	}
 	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if err := checkCSRF(c, form.Values[csrfField]); err != nil {
-		form.Discard()
-		return err
+	if errors.Is(readErr, errCSRF) {
+		return readErr
 	}
 	if readErr != nil {
 		return h.refuseReply(c, tt, readErr, form.Values["body"], true)

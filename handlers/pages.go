@@ -20,13 +20,13 @@ func (h *Handler) usePageMiddleware(app *fiber.App) {
 // only knows bearer tokens and numeric ids.
 func (h *Handler) pageRoutes() []Route {
 	return []Route{
-		{"GET", "/", Anyone, false, h.supportFormPage},
-		{"POST", "/", Anyone, true, h.submitSupportForm},
-		{"GET", "/track/:token", Anyone, false, h.trackPage},
-		{"POST", "/track/:token/reply", Anyone, true, h.trackReply},
-		{"POST", "/track/:token/close", Anyone, false, h.trackResolution(db.StatusClosed)},
-		{"POST", "/track/:token/reopen", Anyone, false, h.trackResolution(db.StatusOpen)},
-		{"GET", "/track/:token/files/:attachmentId", Anyone, false, h.trackFile},
-		{"GET", "/static/*", Anyone, false, staticAsset},
+		{"GET", "/", Anyone, false, NoBody, h.supportFormPage},
+		{"POST", "/", Anyone, true, MultipartBody, h.submitSupportForm},
+		{"GET", "/track/:token", Anyone, false, NoBody, h.trackPage},
+		{"POST", "/track/:token/reply", Anyone, true, MultipartBody, h.trackReply},
+		{"POST", "/track/:token/close", Anyone, false, FormBody, h.trackResolution(db.StatusClosed)},
+		{"POST", "/track/:token/reopen", Anyone, false, FormBody, h.trackResolution(db.StatusOpen)},
+		{"GET", "/track/:token/files/:attachmentId", Anyone, false, NoBody, h.trackFile},
+		{"GET", "/static/*", Anyone, false, NoBody, staticAsset},
 	}
 }

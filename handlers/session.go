@@ -18,9 +18,8 @@ import (
 // so logout, deactivation and a password change end them at once. The
 // cookie holds only a random id; the database holds its hash.
 const (
-	sessionCookie = "hd_session"
-	sessionTTL    = 12 * time.Hour
-	sessionUser   = "uid"
+	sessionTTL  = 12 * time.Hour
+	sessionUser = "uid"
 )
 
 // sqliteStore implements sessions.Store over the database.
@@ -101,7 +100,7 @@ func (h *Handler) agentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, 
 		return nil, nil, err
 	}
 	r = r.WithContext(c.UserContext())
-	s, err := h.sessions.Get(r, sessionCookie)
+	s, err := h.sessions.Get(r, h.cookies.session)
 	return s, r, err
 }
 

@@ -31,11 +31,24 @@ func (t *throttle) wait(key string) time.Duration {
 	return recent[0].Add(t.window).Sub(t.now())
 }
 
+// count is how many times key failed within the window.
+func (t *throttle) count(key string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.prune(key))
+}
+
 // fail records a failure for key.
 func (t *throttle) fail(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.failures[key] = append(t.prune(key), t.now())
+	recent := append(t.prune(key), t.now())
+	if len(recent) > t.max {
+		// Only the last max failures decide: a key failing without end
+		// (an account under a botnet) keeps a bounded list.
+		recent = append(recent[:0], recent[len(recent)-t.max:]...)
+	}
+	t.failures[key] = recent
 	if len(t.failures) > 100000 {
 		// Bound memory under a flood of distinct keys: old entries go first.
 		for k := range t.failures {

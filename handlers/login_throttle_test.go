@@ -1,0 +1,87 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"testing"
+
+	"github.com/kinconecta/helpdesk/db"
+)
+
+// browserFrom is a browser whose connections come from source address ip
+// (any of 127.0.0.0/8 reaches the loopback server), so one test can play
+// callers at several addresses.
+func (s *testServer) browserFrom(t *testing.T, ip string) *browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return dialer.DialContext(ctx, network, addr)
+	}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &browser{s: s, client: &http.Client{Jar: jar, Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Strangers cannot lock an agent out (issue 8): failures from one address
+// lock that address out of that account (and, past a higher count, out of
+// every account), but the right password from an address that has not
+// been failing still signs in, even while the account is under attack
+// from many addresses (it is only slowed down). Unknown accounts are
+// throttled the same way, so the throttle tells nothing about which
+// accounts exist.
+func TestLoginThrottleCannotLockOut(t *testing.T) {
+	s := newTestServer(t)
+	u, err := s.DB.CreateUser(t.Context(), db.NewUser{Email: "marta@kinconecta.com", Name: "Marta", Role: db.RoleAgent, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func(b *browser, email, password string) int {
+		return b.postForm(t, "/agent/login", url.Values{"email": {email}, "password": {password}}).StatusCode
+	}
+	attacker := s.browserFrom(t, "127.0.0.2")
+	for i := 0; i < 8; i++ {
+		login(attacker, u.Email, "wrong wrong wrong")
+	}
+	if got := login(attacker, u.Email, "correct horse battery"); got != http.StatusTooManyRequests {
+		t.Fatalf("the failing address with the right password: %d, want 429", got)
+	}
+	for i := 0; i < 8; i++ {
+		login(attacker, "nobody@kinconecta.com", "wrong wrong wrong")
+	}
+	if got := login(attacker, "nobody@kinconecta.com", "wrong wrong wrong"); got != http.StatusTooManyRequests {
+		t.Errorf("an unknown account from the failing address: %d, want 429 like a real one", got)
+	}
+
+	agent := s.browserFrom(t, "127.0.0.3")
+	if got := login(agent, u.Email, "correct horse battery"); got != http.StatusSeeOther {
+		t.Fatalf("the agent from another address: %d, want 303 (signed in)", got)
+	}
+
+	// A botnet: the account fails from many addresses (the attacker's
+	// first loginPerPair failures counted), up to where every attempt on
+	// it is slowed down.
+	for i := 0; i < loginAccountSlow-loginPerPair; i++ {
+		login(s.browserFrom(t, fmt.Sprintf("127.0.1.%d", 10+i)), u.Email, "wrong wrong wrong")
+	}
+	fresh := s.browserFrom(t, "127.0.0.4")
+	if got := login(fresh, u.Email, "correct horse battery"); got != http.StatusSeeOther {
+		t.Fatalf("the agent from a fresh address while the account is attacked: %d, want 303", got)
+	}
+
+	// One address spraying many accounts is refused across all of them.
+	sprayer := s.browserFrom(t, "127.0.0.5")
+	for i := 0; i < loginPerAddress; i++ {
+		login(sprayer, "user"+string(rune('a'+i))+"@kinconecta.com", "wrong wrong wrong")
+	}
+	if got := login(sprayer, u.Email, "correct horse battery"); got != http.StatusTooManyRequests {
+		t.Errorf("a spraying address with the right password: %d, want 429", got)
+	}
+}
