@@ -28,6 +28,7 @@ type serveConfig struct {
 	maxFileMB  int
 	maxFiles   int
 	createRate int
+	minFreeMB  int
 	adminEmail string
 	mail       mail.Config
 	// maxConnsPerIP bounds one client address's open connections.
@@ -53,6 +54,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.int(&c.maxFileMB, "max-file-mb", "HELPDESK_MAX_FILE_MB", 10, "largest attachment, in MiB")
 	f.int(&c.maxFiles, "max-files", "HELPDESK_MAX_FILES", 20, "attachments per ticket")
 	f.int(&c.createRate, "create-rate", "HELPDESK_CREATE_RATE", 30, "public creates and uploads per minute per client address; 0 turns the limit off")
+	f.int(&c.minFreeMB, "min-free-mb", "HELPDESK_MIN_FREE_MB", 256, "free space, in MiB, below which the data folder takes no new tickets, messages or files (507) and /readyz answers 503; 0 turns the floor off")
 	f.string(&c.adminEmail, "admin-email", "HELPDESK_ADMIN_EMAIL", "admin@helpdesk.local", "email of the admin account made on first start")
 	f.int(&c.maxConnsPerIP, "max-conns-per-ip", "HELPDESK_MAX_CONNS_PER_IP", defaultMaxConnsPerIP, "open connections per client address (IPv6: per /64); 0 turns the limit off, for a reverse proxy in front")
 	f.duration(&c.headerTimeout, "header-timeout", "HELPDESK_HEADER_TIMEOUT", handlers.DefaultHeaderTimeout, "time a client has to send a request's line and headers")
@@ -84,6 +86,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, errUsage{fmt.Sprintf("invalid --body-idle-timeout %v: want 1s to 10m", c.bodyIdleTimeout)}
 	case c.createRate < 0:
 		return c, errUsage{fmt.Sprintf("invalid --create-rate %d: want 0 or more", c.createRate)}
+	case c.minFreeMB < 0 || c.minFreeMB > 1<<20:
+		return c, errUsage{fmt.Sprintf("invalid --min-free-mb %d: want 0 to 1048576", c.minFreeMB)}
 	case c.maxConnsPerIP < 0:
 		return c, errUsage{fmt.Sprintf("invalid --max-conns-per-ip %d: want 0 or more", c.maxConnsPerIP)}
 	case !db.ValidEmail(c.adminEmail):
@@ -143,6 +147,7 @@ func serve(args []string, stderr io.Writer) error {
 		MaxFileBytes:    int64(cfg.maxFileMB) << 20,
 		MaxFiles:        cfg.maxFiles,
 		CreateRate:      cfg.createRate,
+		MinFreeBytes:    int64(cfg.minFreeMB) << 20,
 		HeaderTimeout:   cfg.headerTimeout,
 		BodyIdleTimeout: cfg.bodyIdleTimeout,
 	}, store, files)

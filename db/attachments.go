@@ -58,18 +58,25 @@ func insertAttachment(tx *Tx, ticketID int64, messageID *int64, a NewAttachment,
 	return att, nil
 }
 
-// countAttachments counts the files already on a ticket.
-func countAttachments(tx *Tx, ticketID int64) (int, error) {
+// countAttachments counts the files already on a ticket that share the
+// new files' visibility: those of internal notes (internal), or those the
+// requester can see. Each kind has its own maxFiles, so the requester's
+// room, which the tracking page shows, never betrays the agents' files.
+func countAttachments(tx *Tx, ticketID int64, internal bool) (int, error) {
+	filter := hideInternal
+	if internal {
+		filter = ` AND message_id IN (SELECT id FROM messages WHERE internal = 1)`
+	}
 	var n int
-	if err := tx.QueryRow(`SELECT count(*) FROM attachments WHERE ticket_id = ?`, ticketID).Scan(&n); err != nil {
+	if err := tx.QueryRow(`SELECT count(*) FROM attachments WHERE ticket_id = ?`+filter, ticketID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("db: unable to count attachments: %w", err)
 	}
 	return n, nil
 }
 
 // AddAttachments records files on an existing ticket, all or none, refusing
-// with ETOOLARGE when the ticket would hold more than maxFiles, and with
-// ECONFLICT when the ticket is closed.
+// with ETOOLARGE when the ticket would hold more than maxFiles files its
+// requester can see, and with ECONFLICT when the ticket is closed.
 func (d *DB) AddAttachments(ctx context.Context, ticketID int64, files []NewAttachment, maxFiles int) ([]Attachment, error) {
 	var out []Attachment
 	err := d.write(ctx, func(tx *Tx) error {
@@ -81,7 +88,7 @@ func (d *DB) AddAttachments(ctx context.Context, ticketID int64, files []NewAtta
 		if t.Status == StatusClosed {
 			return Errorf(ECONFLICT, "ticket is closed")
 		}
-		n, err := countAttachments(tx, ticketID)
+		n, err := countAttachments(tx, ticketID, false)
 		if err != nil {
 			return err
 		}

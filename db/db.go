@@ -34,6 +34,8 @@ type DB struct {
 	bg       sync.WaitGroup
 
 	outbox chan struct{} // signalled after a commit that queued notifications
+
+	keyUses keyUses // when each API key's last use was last written (apikeys.go)
 }
 
 // pragmas go in the DSN, not in db.Exec, so that every pooled connection gets

@@ -3,6 +3,10 @@ package db
 import (
 	"errors"
 	"fmt"
+	"syscall"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Error codes the store returns; the web layer maps each to one HTTP status.
@@ -17,6 +21,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials
 	EBADREQUEST   = "bad_request"  // malformed request or parameter
 	ERATELIMITED  = "rate_limited" // too many requests
+	ESTORAGEFULL  = "storage_full" // the disk (or quota) holding the data folder is full
 )
 
 // FieldError names one invalid input field.
@@ -65,4 +70,35 @@ func (v *Invalid) Err() error {
 		return nil
 	}
 	return &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: v.Fields}
+}
+
+// ErrStorageFull answers a write the disk had no room for. Its message
+// names no path: the *os.PathError behind it would show clients where the
+// server keeps its data.
+var ErrStorageFull = &Error{Code: ESTORAGEFULL, Message: "The server's storage is full, so nothing was stored. Please try again later."}
+
+// IsStorageFull reports whether err is a full disk or an exhausted quota:
+// ENOSPC or EDQUOT from the file system, SQLITE_FULL from the database
+// (SQLite reports its own ENOSPC that way), or ErrStorageFull itself.
+func IsStorageFull(err error) bool {
+	var se *sqlite.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return true
+	case errors.As(err, &se):
+		// The low byte is the primary code; extended codes add bits above it.
+		return se.Code()&0xff == sqlite3.SQLITE_FULL
+	}
+	return ErrorCode(err) == ESTORAGEFULL
+}
+
+// storageFull turns a full disk into ErrStorageFull and leaves every
+// other error as it is.
+func storageFull(err error) error {
+	if IsStorageFull(err) {
+		return ErrStorageFull
+	}
+	return err
 }

@@ -40,8 +40,9 @@ type NewMessage struct {
 }
 
 // AddMessage appends a message (with its files) to a ticket's thread and
-// touches the ticket. maxFiles bounds the ticket's files in all. Closed
-// tickets take no more messages (ECONFLICT).
+// touches the ticket. maxFiles bounds the ticket's public files, and
+// separately its internal notes' files (countAttachments). Closed tickets
+// take no more messages (ECONFLICT).
 func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Actor, maxFiles int) (Message, error) {
 	var v Invalid
 	body, _ := v.text("body", m.Body, MaxMessageLen, true)
@@ -75,7 +76,7 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 			return Errorf(ECONFLICT, "ticket is closed")
 		}
 		if len(m.Attachments) > 0 {
-			n, err := countAttachments(tx, ticketID)
+			n, err := countAttachments(tx, ticketID, m.Internal)
 			if err != nil {
 				return err
 			}

@@ -52,14 +52,27 @@ func (d *DB) Users(ctx context.Context) ([]User, error) {
 	return out, rows.Err()
 }
 
-// UpdateUser changes an account's role and whether it is active. Turning
-// an account off ends its sessions. The last active admin cannot be
-// demoted or turned off (ECONFLICT): someone must be able to manage the desk.
+// UpdateUser is UpdateUserBy with no account recorded as making the
+// change (commands and tests).
 func (d *DB) UpdateUser(ctx context.Context, id int64, role string, active bool) error {
+	_, err := d.UpdateUserBy(ctx, id, role, active, 0)
+	return err
+}
+
+// UpdateUserBy changes an account's role and whether it is active, as
+// the admin byID (0 for none). Turning an account off ends its sessions
+// and revokes every API key it made; taking its admin role away revokes
+// the admin keys it made (its agent keys stay: it still holds those
+// rights). Revocation is for good, so giving the role or the account back
+// does not revive a key nobody is looking after. It returns how many keys
+// it revoked. The last active admin cannot be demoted or turned off
+// (ECONFLICT): someone must be able to manage the desk.
+func (d *DB) UpdateUserBy(ctx context.Context, id int64, role string, active bool, byID int64) (int64, error) {
 	if role != RoleAgent && role != RoleAdmin {
-		return &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: []FieldError{{Field: "role", Message: "must be agent or admin"}}}
+		return 0, &Error{Code: EINVALID, Message: "Some fields are not valid.", Fields: []FieldError{{Field: "role", Message: "must be agent or admin"}}}
 	}
-	return d.write(ctx, func(tx *Tx) error {
+	var revoked int64
+	err := d.write(ctx, func(tx *Tx) error {
 		var others, isAdmin int
 		if err := tx.QueryRow(`SELECT
 			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?1),
@@ -76,11 +89,15 @@ func (d *DB) UpdateUser(ctx context.Context, id int64, role string, active bool)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return Errorf(ENOTFOUND, "user %d not found", id)
 		}
+		if revoked, err = revokeCreatorKeys(tx, id, role, active, byID, Time{d.now()}); err != nil {
+			return err
+		}
 		if !active {
 			return deleteUserSessions(tx, id, "")
 		}
 		return nil
 	})
+	return revoked, err
 }
 
 // SetPassword replaces a user's password and ends their other sessions.

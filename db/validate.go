@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -80,13 +81,15 @@ func ValidEmail(s string) bool {
 }
 
 // CleanFileName strips any path a client sent with a file name and bounds
-// its length; an empty result becomes "file".
+// its length; an empty result becomes "file". Control and format
+// characters go too (see keepInFileName): a right-to-left override makes
+// "invoice\u202Efdp.exe" read "invoiceexe.pdf".
 func CleanFileName(name string) string {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, "")
 	}
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '"' {
+		if !keepInFileName(r) {
 			return -1
 		}
 		return r
@@ -106,6 +109,25 @@ func CleanFileName(name string) string {
 		return "file"
 	}
 	return name
+}
+
+// keepInFileName drops the quote (it ends a quoted header parameter), every
+// control character (C0, DEL, C1), every format character (Unicode Cf: the
+// bidi marks, embeddings, overrides and isolates U+061C, U+200E/F,
+// U+202A–E, U+2066–9, zero-width spaces, the BOM, soft hyphens, tags) and
+// the line and paragraph separators. It keeps the zero-width joiner and
+// non-joiner, which Persian and Indic names and emoji need and which
+// reorder nothing.
+func keepInFileName(r rune) bool {
+	switch {
+	case r == '"':
+		return false
+	case r == '\u200C', r == '\u200D':
+		return true
+	case unicode.IsControl(r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
+		return false
+	}
+	return true
 }
 
 // reference validates a file hosted elsewhere, named in a JSON create.

@@ -150,7 +150,8 @@ func runOp(fn writeFunc, tx *Tx) (err error) {
 	return fn(tx)
 }
 
-// write runs fn through the single writer.
+// write runs fn through the single writer. A full disk comes back as
+// ErrStorageFull (507), whichever statement or commit met it.
 func (d *DB) write(ctx context.Context, fn writeFunc) error {
-	return d.writer.do(ctx, fn)
+	return storageFull(d.writer.do(ctx, fn))
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -23,6 +24,8 @@ import (
 type Store struct {
 	dir string
 	tmp string
+	// The last free-space reading (space.go), shared by every request.
+	space atomic.Pointer[spaceReading]
 }
 
 // Open creates (if needed) the attachments folder inside dataDir and empties
@@ -53,13 +56,15 @@ type Upload struct {
 }
 
 // Receive streams r into a temporary file, at most maxBytes. It answers
-// ETOOLARGE past the limit and EUNSUPPORTED when the content is not one of
-// the allowed types; either way nothing is left on disk.
+// ETOOLARGE past the limit, EUNSUPPORTED when the content is not one of
+// the allowed types, a *ReadError when r fails (the client's fault) and
+// db.ErrStorageFull when the disk or quota is full; whatever the failure,
+// nothing is left on disk.
 func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, error) {
 	u := &Upload{FileName: db.CleanFileName(fileName), name: randomName(), store: s}
 	f, err := os.OpenFile(u.tmpPath(), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
-		return nil, fmt.Errorf("filestore: unable to create temp file: %w", err)
+		return nil, diskError("create temp file", err)
 	}
 	ok := false
 	defer func() {
@@ -84,9 +89,15 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 		return nil, db.Errorf(db.EUNSUPPORTED, "%q is not an accepted file type (PNG, JPEG, GIF, WebP, PDF or plain text)", u.FileName)
 	}
 	if _, err := f.Write(head); err != nil {
-		return nil, fmt.Errorf("filestore: unable to write: %w", err)
+		return nil, diskError("write", err)
 	}
-	rest, err := io.Copy(f, io.LimitReader(r, maxBytes-int64(n)+1))
+	// io.Copy reports the reader's and the writer's failures alike; only
+	// the writer's are ours (a full disk is no malformed upload).
+	dst := &fileWriter{f: f}
+	rest, err := io.Copy(dst, io.LimitReader(r, maxBytes-int64(n)+1))
+	if dst.err != nil {
+		return nil, diskError("write", dst.err)
+	}
 	if err != nil {
 		return nil, &ReadError{Err: err}
 	}
@@ -95,10 +106,10 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 		return nil, db.Errorf(db.ETOOLARGE, "%q is larger than the %s limit", u.FileName, sizeLimit(maxBytes))
 	}
 	if err := f.Sync(); err != nil {
-		return nil, fmt.Errorf("filestore: unable to sync: %w", err)
+		return nil, diskError("sync", err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("filestore: unable to close: %w", err)
+		return nil, diskError("close", err)
 	}
 	ok = true
 	return u, nil
@@ -110,6 +121,30 @@ func sizeLimit(n int64) string {
 		return fmt.Sprintf("%d MB", n>>20)
 	}
 	return fmt.Sprintf("%d KB", n>>10)
+}
+
+// fileWriter remembers whether a failure of io.Copy was the file's.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// diskError names a failure of our own disk. A full one becomes
+// db.ErrStorageFull, whose message carries no path; any other stays an
+// internal error (logged with its path, never shown to the client).
+func diskError(op string, err error) error {
+	if db.IsStorageFull(err) {
+		return db.ErrStorageFull
+	}
+	return fmt.Errorf("filestore: unable to %s: %w", op, err)
 }
 
 // ReadError is a failure to read the upload from the client (as opposed
@@ -140,7 +175,7 @@ func DetectType(head []byte) string {
 // durable. Call it before committing the row that names the file.
 func (u *Upload) Keep() error {
 	if err := os.Rename(u.tmpPath(), u.store.path(u.name)); err != nil {
-		return fmt.Errorf("filestore: unable to move upload into place: %w", err)
+		return diskError("move upload into place", err)
 	}
 	u.kept = true
 	return syncDir(u.store.dir)
@@ -225,11 +260,11 @@ func validName(name string) bool {
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("filestore: unable to open folder: %w", err)
+		return diskError("open folder", err)
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("filestore: unable to sync folder: %w", err)
+		return diskError("sync folder", err)
 	}
 	return nil
 }

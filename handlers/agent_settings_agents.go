@@ -58,32 +58,41 @@ func (h *Handler) settingsHandOver(c *fiber.Ctx, u db.User, notice string) error
 func (h *Handler) settingsAgentRole(c *fiber.Ctx) error {
 	role := formValue(c, "role")
 	u, err := h.settingsUser(c)
+	var revoked int64
 	if err == nil {
-		err = h.db.UpdateUser(c.UserContext(), u.ID, role, u.Active)
+		revoked, err = h.db.UpdateUserBy(c.UserContext(), u.ID, role, u.Active, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, func(string) string { return agent.AgentRoleID(u.ID) },
 			map[string]string{agent.AgentRoleID(u.ID): role})
 	}
+	if revoked > 0 {
+		return settingsDone(c, "roleKeys", "agents")
+	}
 	return settingsDone(c, "role", "agents")
 }
 
 // settingsAgentActive handles POST /agent/settings/agents/{id}/active:
-// turning an account off ends its sessions at once (the store does it).
+// turning an account off ends its sessions and revokes the API keys it
+// made, at once (the store does both).
 func (h *Handler) settingsAgentActive(c *fiber.Ctx) error {
 	active, err := settingsBool(c, "active")
 	if err != nil {
 		return err
 	}
 	u, err := h.settingsUser(c)
+	var revoked int64
 	if err == nil {
-		err = h.db.UpdateUser(c.UserContext(), u.ID, u.Role, active)
+		revoked, err = h.db.UpdateUserBy(c.UserContext(), u.ID, u.Role, active, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), nil)
 	}
-	if active {
+	switch {
+	case active:
 		return settingsDone(c, "reactivated", "agents")
+	case revoked > 0:
+		return settingsDone(c, "deactivatedKeys", "agents")
 	}
 	return settingsDone(c, "deactivated", "agents")
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -11,7 +12,19 @@ import (
 // in an address or wait in a session); the store keeps only its hash.
 func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 	name, role := formValue(c, "name"), formValue(c, "role")
-	k, secret, err := h.db.CreateAPIKey(c.UserContext(), name, role)
+	// The key is recorded as the signed-in admin's, so it dies with their
+	// rights (db.UpdateUserBy); one made with an admin API key answers to
+	// whoever that key answers to.
+	var k db.APIKey
+	var secret string
+	var err error = db.Errorf(db.EFORBIDDEN, "only an admin account or an admin API key creates API keys")
+	switch p := principal(c); {
+	case p == nil:
+	case p.SessionID != "":
+		k, secret, err = h.db.CreateAPIKeyBy(c.UserContext(), name, role, p.User.ID)
+	case p.Actor.Type == "apikey":
+		k, secret, err = h.db.CreateAPIKeyWithKey(c.UserContext(), name, role, p.Actor.ID)
+	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), map[string]string{"key-name": name, "key-role": role})
 	}
@@ -24,10 +37,19 @@ func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 func (h *Handler) settingsRevokeKey(c *fiber.Ctx) error {
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.RevokeAPIKey(c.UserContext(), id)
+		err = h.db.RevokeAPIKey(c.UserContext(), id, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), nil)
 	}
 	return settingsDone(c, "keyRevoked", "api-keys")
+}
+
+// settingsActorID is the signed-in account making a settings change, 0
+// when the caller is no account (an API key).
+func settingsActorID(c *fiber.Ctx) int64 {
+	if p := principal(c); p != nil && p.SessionID != "" {
+		return p.User.ID
+	}
+	return 0
 }

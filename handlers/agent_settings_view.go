@@ -69,9 +69,13 @@ func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 	}
 	for _, k := range keys {
 		row := agent.SettingsKey{ID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix,
-			Created: settingsStamp(lang, k.CreatedAt), Revoked: k.Revoked}
+			Created: settingsStamp(lang, k.CreatedAt), Revoked: k.Revoked,
+			CreatedVia: k.CreatedVia, Creator: k.CreatorName, RevokedReason: k.RevokedReason, RevokedBy: k.RevokedByName}
 		if k.LastUsedAt.Valid {
 			row.LastUsed = settingsStamp(lang, k.LastUsedAt.Time)
+		}
+		if k.RevokedAt.Valid {
+			row.RevokedAt = settingsStamp(lang, k.RevokedAt.Time)
 		}
 		s.Keys = append(s.Keys, row)
 	}

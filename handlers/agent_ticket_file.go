@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -9,7 +11,8 @@ import (
 // images (inlineTypes) are shown in place, which the previews need; PDFs
 // and text always download, so nothing a requester uploaded is ever
 // rendered as a document in the desk's origin. The response's own policy
-// forbids script and plugins even if a browser tried.
+// forbids script and plugins even if a browser tried. A file hosted
+// elsewhere gets a page naming its site, not a redirect.
 func (h *Handler) ticketFile(c *fiber.Ctx) error {
 	id, err := ticketID(c, "id")
 	if err != nil {
@@ -22,6 +25,9 @@ func (h *Handler) ticketFile(c *fiber.Ctx) error {
 	a, err := h.db.Attachment(c.UserContext(), id, aid, true)
 	if err != nil {
 		return err
+	}
+	if a.StorageName == "" {
+		return h.externalFilePage(c, a, "/agent/tickets/"+strconv.FormatInt(id, 10))
 	}
 	return h.sendAttachment(c, a, true)
 }

@@ -54,6 +54,7 @@ func (h *Handler) listAttachments(c *fiber.Ctx) error {
 }
 
 // downloadAttachment serves a stored file's bytes, always as a download.
+// A reference has no bytes here: 409 naming where it is hosted.
 func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 	a, err := h.attachmentParam(c)
 	if err != nil {
@@ -62,13 +63,24 @@ func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 	return h.sendAttachment(c, a, false)
 }
 
+// referenceConflict answers a request for the bytes of a file hosted
+// elsewhere. It is no redirect: a 302 from our origin to an address any
+// creator may choose makes every file link of ours an open redirect,
+// which lends our name to phishing. A client has the address in the
+// attachment's fileUrl already; the detail names it for a person reading
+// the answer.
+func referenceConflict(a db.Attachment) error {
+	return db.Errorf(db.ECONFLICT, "%q is not stored here: it is a reference to a file hosted elsewhere, at %s (its fileUrl)",
+		a.FileName, a.FileURL)
+}
+
 // sendAttachment serves a stored file with its sniffed type, as a
 // download unless inlineImages allows a safe raster image to show in the
 // page; nosniff and a sandboxing CSP keep a browser from running it. A
-// reference redirects to where it is hosted.
+// reference is refused (referenceConflict), never redirected to.
 func (h *Handler) sendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages bool) error {
 	if a.StorageName == "" {
-		return c.Redirect(a.FileURL, fiber.StatusFound)
+		return referenceConflict(a)
 	}
 	f, err := h.files.Open(a.StorageName)
 	if err != nil {

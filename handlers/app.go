@@ -21,6 +21,7 @@ type Config struct {
 	MaxFileBytes int64  // largest attachment
 	MaxFiles     int    // attachments per ticket
 	CreateRate   int    // public creates and uploads per minute per address; 0 = no limit
+	MinFreeBytes int64  // below this much free space in the data folder, refuse new content (507) and /readyz says 503; 0 = no floor
 	// HeaderTimeout is how long a client has, from connecting (or from its
 	// first byte on a kept-alive connection), to send a request's line and
 	// headers; 0 means DefaultHeaderTimeout.
@@ -110,6 +111,11 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	limit := h.rateLimit()
 	for _, r := range h.routes() {
 		chain := []fiber.Handler{h.guard(r), h.acceptBody(r.Body)}
+		if r.Body&MultipartBody != 0 {
+			// The routes that add content (tickets, messages, files) are
+			// refused below the free-space floor; deleting stays possible.
+			chain = append(chain, h.refuseWhenFull)
+		}
 		if r.Limited {
 			chain = append(chain, limit)
 		}

@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	db.EINVALID:      fiber.StatusUnprocessableEntity,
 	db.ERATELIMITED:  fiber.StatusTooManyRequests,
 	db.EINTERNAL:     fiber.StatusInternalServerError,
+	db.ESTORAGEFULL:  fiber.StatusInsufficientStorage,
 }
 
 // Problem is an RFC 9457 problem details document.
@@ -57,7 +58,9 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 		p.Status = fiber.StatusInternalServerError
 	}
 	p.Title = http.StatusText(p.Status)
-	if p.Status >= 500 {
+	// A full disk (507) is an operating condition with its own clear
+	// message, not a fault to hide behind a reference.
+	if p.Status >= 500 && p.Status != fiber.StatusInsufficientStorage {
 		p.RequestID, _ = c.Locals(requestid.ConfigDefault.ContextKey).(string)
 		slog.Error("request failed", "id", p.RequestID, "method", c.Method(), "route", c.Route().Path, "err", err)
 		p.Detail = "Internal error. Reference: " + p.RequestID

@@ -134,8 +134,8 @@ func TestOpenAPIRareResponses(t *testing.T) {
 		headers []string
 		want    []int
 	}{
-		{name: "ReferenceRedirects", method: "GET", path: ticket + "/attachments/" + strconv.FormatInt(c.Attachments[0].ID, 10),
-			headers: bearer(c.AccessToken), want: []int{http.StatusFound}},
+		{name: "ReferenceHasNoBytesHere", method: "GET", path: ticket + "/attachments/" + strconv.FormatInt(c.Attachments[0].ID, 10),
+			headers: bearer(c.AccessToken), want: []int{http.StatusConflict}},
 		{name: "AgentNoteAsForm", method: "POST", path: ticket + "/messages",
 			body: func() (io.Reader, string) { return note, noteCT }, headers: bearer(s.AgentKey), want: []int{http.StatusCreated}},
 		{name: "BadCredentialOnPublicRoute", method: "GET", path: "/api/openapi.json",

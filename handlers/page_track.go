@@ -63,11 +63,10 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	if err != nil {
 		return pages.Track{}, err
 	}
-	// The file limit counts every file on the ticket, agents' included.
-	held, err := h.db.Attachments(ctx, t.ID, true)
-	if err != nil {
-		return pages.Track{}, err
-	}
+	// The requester's room counts only the files they can see (the store
+	// counts internal notes' files apart): counting the agents' private
+	// files in would tell of them.
+	filesLeft := max(h.cfg.MaxFiles-len(t.Attachments), 0)
 	number := strconv.FormatInt(t.ID, 10)
 	v := pages.Track{
 		Meta:         pageMeta(c, lang.T("track.title", number)),
@@ -82,7 +81,7 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 		Steps:        components.StepsFor(lang, string(t.Status)),
 		Awaiting:     t.Status == db.StatusCreated || t.Status == db.StatusOpen,
 		MaxFileBytes: h.cfg.MaxFileBytes,
-		FilesLeft:    max(h.cfg.MaxFiles-len(held), 0),
+		FilesLeft:    filesLeft,
 		Accept:       db.AllowedTypes,
 	}
 	// The request itself opens the conversation, with the files sent with

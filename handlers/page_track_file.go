@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/views/pages"
 )
 
 // inlineTypes are the raster image types a browser may show in place:
@@ -24,5 +27,19 @@ func (h *Handler) trackFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if a.StorageName == "" {
+		return h.externalFilePage(c, a, tt.base())
+	}
 	return h.sendAttachment(c, a, true)
+}
+
+// externalFilePage answers one of our file addresses that names a file
+// hosted elsewhere: a page that says which site the link leads to, never
+// a redirect there (our origin would vouch for any address a ticket's
+// creator chose). back is the page the file belongs to.
+func (h *Handler) externalFilePage(c *fiber.Ctx, a db.Attachment, back string) error {
+	lang := pageLang(c)
+	return render(c, fiber.StatusOK, pages.ExternalFilePage(pages.ExternalFile{
+		Meta: pageMeta(c, lang.T("external.title")), Name: a.FileName, URL: a.FileURL, Back: back,
+	}))
 }

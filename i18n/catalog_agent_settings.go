@@ -13,6 +13,8 @@ func init() {
 		// Confirmations after a change (?done=…).
 		"settings.done.role":             {"Role changed.", "Rol cambiado."},
 		"settings.done.deactivated":      {"Account deactivated. Its sessions have ended.", "Cuenta desactivada. Sus sesiones se han cerrado."},
+		"settings.done.deactivatedKeys":  {"Account deactivated. Its sessions have ended and the API keys it made are revoked.", "Cuenta desactivada. Sus sesiones se han cerrado y las claves de API que creó están revocadas."},
+		"settings.done.roleKeys":         {"Role changed. The admin API keys this account made are revoked: an agent cannot hand out admin rights.", "Rol cambiado. Las claves de API de administrador que creó esta cuenta están revocadas: un agente no puede repartir derechos de administrador."},
 		"settings.done.reactivated":      {"Account reactivated.", "Cuenta reactivada."},
 		"settings.done.notifyOn":         {"New-ticket emails turned on.", "Correos de tickets nuevos activados."},
 		"settings.done.notifyOff":        {"New-ticket emails turned off.", "Correos de tickets nuevos desactivados."},
@@ -57,7 +59,7 @@ func init() {
 
 		// API keys.
 		"settings.keys":           {"API keys", "Claves de API"},
-		"settings.keys.lead":      {"For other Kinconecta services calling the JSON API. A key works until it is revoked.", "Para otros servicios de Kinconecta que llaman a la API JSON. Una clave funciona hasta que se revoca."},
+		"settings.keys.lead":      {"For other Kinconecta services calling the JSON API. A key works until it is revoked. Deactivating the account that made a key revokes it; so does taking the admin role from the maker of an admin key. Last use is recorded to the minute.", "Para otros servicios de Kinconecta que llaman a la API JSON. Una clave funciona hasta que se revoca. Desactivar la cuenta que creó una clave la revoca; también quitar el rol de administrador a quien creó una clave de administrador. El último uso se registra al minuto."},
 		"settings.keys.none":      {"No API keys yet.", "Aún no hay claves de API."},
 		"settings.keys.table":     {"API key list", "Lista de claves de API"},
 		"settings.keys.name":      {"Name", "Nombre"},
@@ -72,6 +74,15 @@ func init() {
 		"settings.keys.revoke":    {"Revoke", "Revocar"},
 		"settings.keys.add":       {"Create an API key", "Crear una clave de API"},
 		"settings.keys.addSubmit": {"Create key", "Crear clave"},
+
+		// Who made each key, and why a revoked one stopped working.
+		"settings.keys.createdBy":              {"Created by", "Creada por"},
+		"settings.keys.byCommand":              {"Command line", "Línea de comandos"},
+		"settings.keys.byUnrecorded":           {"Not recorded", "Sin registrar"},
+		"settings.keys.why.revoked":            {"Revoked by an admin", "Revocada por un administrador"},
+		"settings.keys.why.revokedBy":          {"Revoked by %s", "Revocada por %s"},
+		"settings.keys.why.creatorDeactivated": {"Its creator's account was deactivated", "Se desactivó la cuenta de quien la creó"},
+		"settings.keys.why.creatorDemoted":     {"Its creator is no longer an admin", "Quien la creó ya no es administrador"},
 
 		// Categories.
 		"settings.categories":             {"Categories", "Categorías"},
@@ -90,19 +101,19 @@ func init() {
 
 		// The outbox.
 		"settings.outbox":               {"Email notifications", "Avisos por correo"},
-		"settings.outbox.lead":          {"Emails not delivered yet. Pending ones wait for the mail server (they stay here while none is set up); failed ones stopped trying and can be retried.", "Correos aún no entregados. Los pendientes esperan al servidor de correo (siguen aquí mientras no haya uno configurado); los fallidos dejaron de intentarse y se pueden reintentar."},
+		"settings.outbox.lead":          {"Emails not delivered yet. Pending ones wait for the mail server (they stay here while none is set up); failed ones stopped trying and can be retried. Request-received emails over the sending limits per address or per domain are held back (the ticket is stored; the reason says which limit): retrying one sends it anyway.", "Correos aún no entregados. Los pendientes esperan al servidor de correo (siguen aquí mientras no haya uno configurado); los fallidos dejaron de intentarse y se pueden reintentar. Los avisos de solicitud recibida que superan los límites de envío por dirección o por dominio se retienen (el ticket queda guardado; el motivo dice qué límite): al reintentar uno, se envía de todos modos."},
 		"settings.outbox.pending":       {"Pending (%s)", "Pendientes (%s)"},
-		"settings.outbox.failed":        {"Failed (%s)", "Fallidos (%s)"},
+		"settings.outbox.failed":        {"Failed or held back (%s)", "Fallidos o retenidos (%s)"},
 		"settings.outbox.pending.none":  {"Nothing waiting.", "Nada en espera."},
-		"settings.outbox.failed.none":   {"No failed emails.", "No hay correos fallidos."},
+		"settings.outbox.failed.none":   {"No failed or held-back emails.", "No hay correos fallidos ni retenidos."},
 		"settings.outbox.pending.table": {"Pending emails", "Correos pendientes"},
-		"settings.outbox.failed.table":  {"Failed emails", "Correos fallidos"},
+		"settings.outbox.failed.table":  {"Failed and held-back emails", "Correos fallidos y retenidos"},
 		"settings.outbox.kind":          {"Email", "Correo"},
 		"settings.outbox.ticket":        {"Ticket", "Ticket"},
 		"settings.outbox.ticketNumber":  {"#%s", "n.º %s"},
 		"settings.outbox.recipient":     {"To", "Para"},
 		"settings.outbox.attempts":      {"Attempts", "Intentos"},
-		"settings.outbox.lastError":     {"Last error", "Último error"},
+		"settings.outbox.lastError":     {"Last error or reason", "Último error o motivo"},
 		"settings.outbox.next":          {"Next attempt", "Próximo intento"},
 		"settings.outbox.stopped":       {"Stopped", "Detenido"},
 		"settings.outbox.actions":       {"Actions", "Acciones"},

@@ -55,8 +55,53 @@ type SettingsKey struct {
 	Role     string
 	Prefix   string
 	Created  SettingsStamp
-	LastUsed SettingsStamp // zero when never used
+	LastUsed SettingsStamp // zero when never used; written at most once a minute
 	Revoked  bool
+	// CreatedVia is db.KeyFromSettings (Creator names the admin),
+	// db.KeyFromCommand or db.KeyFromUnrecorded.
+	CreatedVia string
+	Creator    string
+	// RevokedAt and RevokedReason (a db.Key* reason; "" when not recorded)
+	// say when and why it stopped working; RevokedBy names the admin whose
+	// action revoked it ("" when unknown).
+	RevokedAt     SettingsStamp
+	RevokedReason string
+	RevokedBy     string
+}
+
+// keyState names a key's row state for tests and styling.
+func keyState(k SettingsKey) string {
+	if k.Revoked {
+		return "revoked"
+	}
+	return "live"
+}
+
+// keyCreator says who made a key: an admin's name, or where else it came from.
+func (s Settings) keyCreator(k SettingsKey) string {
+	switch k.CreatedVia {
+	case "settings":
+		return k.Creator
+	case "command":
+		return s.lang().T("settings.keys.byCommand")
+	}
+	return s.lang().T("settings.keys.byUnrecorded")
+}
+
+// keyRevokedWhy is why a key stopped working, "" when that was not recorded.
+func (s Settings) keyRevokedWhy(k SettingsKey) string {
+	switch k.RevokedReason {
+	case "revoked":
+		if k.RevokedBy != "" {
+			return s.lang().T("settings.keys.why.revokedBy", k.RevokedBy)
+		}
+		return s.lang().T("settings.keys.why.revoked")
+	case "creator_deactivated":
+		return s.lang().T("settings.keys.why.creatorDeactivated")
+	case "creator_demoted":
+		return s.lang().T("settings.keys.why.creatorDemoted")
+	}
+	return ""
 }
 
 // SettingsCategory is one ticket category as admins edit it.

@@ -87,9 +87,12 @@ type TicketFile struct {
 	URL      string
 	Size     string
 	Image    bool // a raster image: shown as a preview
-	External bool // hosted elsewhere: a link out
+	External bool // hosted elsewhere: a link out, naming its host
 	Internal bool // attached to an internal note
 }
+
+// host is where an External file's link leads, as the desk names it.
+func (f TicketFile) host() string { return components.LinkHost(f.URL) }
 
 // TicketMove is a status the ticket may move to. Primary marks the usual
 // next step, drawn as the main button.

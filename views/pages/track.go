@@ -57,8 +57,11 @@ type File struct {
 	URL      string
 	Size     string
 	Image    bool // shown as a thumbnail
-	External bool // hosted elsewhere: a plain link out
+	External bool // hosted elsewhere: a plain link out, naming its host
 }
+
+// host is where an External file's link leads, as the page names it.
+func (f File) host() string { return components.LinkHost(f.URL) }
 
 func (t Track) lang() i18n.Lang { return t.Meta.Lang }
 
