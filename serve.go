@@ -45,6 +45,20 @@ type serveConfig struct {
 // server, and under a tight descriptor limit the total cap protects it.
 const defaultMaxConnsPerIP = 256
 
+// The reply listener's share of the connections the descriptor limit
+// allows. Replies arrive a few at a time, so 100 at once is ample, and at
+// most an eighth of the budget leaves the web server nearly all of it
+// under a tight limit. 20 per client address: with a relay in front (the
+// recommended set-up) every reply comes from the relay's one address, and
+// 20 is Postfix's default concurrency towards one destination
+// (default_destination_concurrency_limit); a relay past it is refused a
+// connection and simply tries again, and senders delivering directly open
+// a few connections each.
+const (
+	replyConnsMax       = 100
+	replyConnsPerClient = 20
+)
+
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
 	f := newFlags("serve", stderr)
@@ -98,6 +112,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, errUsage{err.Error()}
 	}
 	c.mail.Inbound.MaxFileBytes, c.mail.Inbound.MaxFiles = int64(c.maxFileMB)<<20, c.maxFiles
+	c.mail.Inbound.MinFreeBytes = int64(c.minFreeMB) << 20
 	return c, nil
 }
 
@@ -136,6 +151,13 @@ func serve(args []string, stderr io.Writer) error {
 	if err := ensureAdmin(store, cfg.adminEmail); err != nil {
 		return err
 	}
+	// The reply listener's connections come out of the web server's
+	// budget, so that both together stay under the descriptor limit.
+	webConns := connlimit.DescriptorLimit()
+	if cfg.mail.Listen != "" {
+		cfg.mail.Inbound.Conns = connlimit.Limits{Total: min(replyConnsMax, webConns/8), PerClient: replyConnsPerClient}
+		webConns -= cfg.mail.Inbound.Conns.Total
+	}
 	notifier, err := mail.Start(store, files, cfg.mail, log)
 	if err != nil {
 		return err
@@ -158,7 +180,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
 	}
-	limits := connlimit.Limits{Total: connlimit.DescriptorLimit(), PerClient: cfg.maxConnsPerIP}
+	limits := connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}
 	conns := connlimit.New(ln, limits, log)
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listener(conns) }()

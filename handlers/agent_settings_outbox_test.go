@@ -32,20 +32,47 @@ func TestSettingsOutboxHeldBack(t *testing.T) {
 		t.Fatalf("held back rows = %+v", held)
 	}
 
-	failed := html(t, admin.get(t, "/agent/settings")).Find(`[data-testid="outbox-failed"] [data-testid="notification"]`)
-	row := ""
-	failed.Each(func(_ int, r *goquery.Selection) {
-		if strings.Contains(text(r), strings.ToUpper(to)) {
-			row = text(r)
-			if r.Find("form button").Length() != 1 {
-				t.Error("no retry on the held-back row")
+	// A delivery that gave up, beside it: it keeps the plain retry.
+	gaveUp := newSettingsFixture(t, s)
+
+	// failedRow finds the failed list's row for recipient on the page in
+	// lang: its text, its status badge and its button's label.
+	failedRow := func(t *testing.T, lang, recipient string) (row, badge, button string) {
+		t.Helper()
+		found := 0
+		html(t, admin.get(t, "/agent/settings?lang="+lang)).Find(`[data-testid="outbox-failed"] [data-testid="notification"]`).Each(func(_ int, r *goquery.Selection) {
+			if !strings.Contains(text(r), recipient) {
+				return
 			}
+			found++
+			row, badge = text(r), text(r.Find(`[data-testid="notification-status"]`))
+			if b := r.Find("form button"); b.Length() == 1 {
+				// The visible label, without the screen readers' suffix.
+				button = text(b.Clone().Find(".sr-only").Remove().End())
+			}
+		})
+		if found != 1 {
+			t.Fatalf("%s: %d failed rows for %s, want 1", lang, found, recipient)
 		}
-	})
-	for _, want := range []string{"suppressed: the per-address limit of 1 an hour was reached for this address"} {
-		if !strings.Contains(row, want) {
-			t.Fatalf("held-back row %q lacks %q", row, want)
-		}
+		return row, badge, button
+	}
+	for _, tc := range []struct{ lang, heldBack, sendAnyway, retry string }{
+		{"en", "Held back", "Send anyway", "Retry"},
+		{"es", "Retenido", "Enviar de todos modos", "Reintentar"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			row, badge, button := failedRow(t, tc.lang, strings.ToUpper(to))
+			if want := "suppressed: the per-address limit of 1 an hour was reached for this address"; !strings.Contains(row, want) {
+				t.Fatalf("held-back row %q lacks %q", row, want)
+			}
+			if badge != tc.heldBack || button != tc.sendAnyway {
+				t.Fatalf("held-back row: badge %q, button %q; want %q, %q", badge, button, tc.heldBack, tc.sendAnyway)
+			}
+			_, badge, button = failedRow(t, tc.lang, gaveUp.Failed.Recipient)
+			if badge != "" || button != tc.retry {
+				t.Fatalf("failed row: badge %q, button %q; want none, %q", badge, button, tc.retry)
+			}
+		})
 	}
 
 	settingsWantRedirect(t, admin.postForm(t, "/agent/settings/notifications/"+settingsIDPath(held[0].ID)+"/retry", url.Values{}),

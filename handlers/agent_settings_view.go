@@ -94,7 +94,7 @@ func settingsNotifications(lang i18n.Lang, ns []db.Notification) []agent.Setting
 	for _, n := range ns {
 		out = append(out, agent.SettingsNotification{ID: n.ID, Kind: n.Kind, TicketID: n.TicketID,
 			Recipient: n.Recipient, Attempts: n.Attempts, LastError: n.LastError,
-			NextAttempt: settingsStamp(lang, n.NextAttemptAt)})
+			NextAttempt: settingsStamp(lang, n.NextAttemptAt), Status: n.Status})
 	}
 	return out
 }

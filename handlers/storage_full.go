@@ -2,16 +2,11 @@ package handlers
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
 )
-
-// spaceReadingAge is how long one free-space reading answers for while
-// there is room: a statfs a second, not one per request.
-const spaceReadingAge = time.Second
 
 // refuseWhenFull answers 507 (db.ErrStorageFull) before a request that
 // adds content reads its body, while the data folder has less free space
@@ -27,27 +22,10 @@ func (h *Handler) refuseWhenFull(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// storageLow reports whether the data folder is below its floor, with the
-// free bytes it measured (-1 when unknown). fresh measures now; otherwise a
-// reading up to spaceReadingAge old serves, except below the floor, where
-// every call measures again so that the first request after a deletion
-// frees room gets through (those calls are refused anyway, so the system
-// call costs nothing that matters). A failed measurement never refuses:
-// it is no evidence of a full disk, and a write that fails says so itself.
+// storageLow reports whether the data folder is below Config.MinFreeBytes
+// (see filestore.Store.BelowFloor).
 func (h *Handler) storageLow(fresh bool) (low bool, free int64, err error) {
-	floor := h.cfg.MinFreeBytes
-	if floor <= 0 {
-		return false, -1, nil
-	}
-	age := spaceReadingAge
-	if fresh {
-		age = 0
-	}
-	free, err = h.files.FreeSpace(age)
-	if !fresh && err == nil && free >= 0 && free < floor {
-		free, err = h.files.FreeSpace(0)
-	}
-	return err == nil && free >= 0 && free < floor, free, err
+	return h.files.BelowFloor(h.cfg.MinFreeBytes, fresh)
 }
 
 // storageProblem is /readyz's reason for being unready on account of the

@@ -118,6 +118,8 @@ func init() {
 		"settings.outbox.stopped":       {"Stopped", "Detenido"},
 		"settings.outbox.actions":       {"Actions", "Acciones"},
 		"settings.outbox.retry":         {"Retry", "Reintentar"},
+		"settings.outbox.heldBack":      {"Held back", "Retenido"},
+		"settings.outbox.sendAnyway":    {"Send anyway", "Enviar de todos modos"},
 		"settings.kind.ticket_created":  {"Request received", "Solicitud recibida"},
 		"settings.kind.new_ticket":      {"New ticket (to agents)", "Ticket nuevo (a agentes)"},
 		"settings.kind.agent_reply":     {"Agent reply", "Respuesta de agente"},

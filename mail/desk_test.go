@@ -31,7 +31,12 @@ var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newDesk(t *testing.T) *testDesk {
 	t.Helper()
-	dir := t.TempDir()
+	return newDeskOn(t, t.TempDir())
+}
+
+// newDeskOn is newDesk with its data folder at dir.
+func newDeskOn(t *testing.T, dir string) *testDesk {
+	t.Helper()
 	store, err := db.Open(dir)
 	if err != nil {
 		t.Fatal(err)

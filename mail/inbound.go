@@ -14,6 +14,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/internal/connlimit"
 )
 
 // InboundConfig tunes the reply listener.
@@ -24,6 +25,12 @@ type InboundConfig struct {
 	RatePerMinute   float64       // messages and refused recipients per client address; 0 is no limit
 	Burst           int           // how many may come at once before the rate applies
 	Timeout         time.Duration // for each read and write of the conversation
+	// Conns caps the connections the listener holds, in total and per
+	// client address; the zero value caps nothing.
+	Conns connlimit.Limits
+	// MinFreeBytes is --min-free-mb: below it the listener refuses new
+	// replies (452) as the web routes refuse new content; 0 for no floor.
+	MinFreeBytes int64
 }
 
 // DefaultInboundConfig takes messages up to 25 MiB (what common providers
@@ -58,8 +65,9 @@ func newInbound(store *db.DB, files *filestore.Store, cfg InboundConfig, replies
 	s := smtp.NewServer(in)
 	s.Domain = replies.domain
 	s.MaxMessageBytes = cfg.MaxMessageBytes
-	// Off: lineGuard limits command lines, lineLimit the content's.
-	s.MaxLineLength = 0
+	// Far above what content may carry: lineLimit refuses long content
+	// lines itself, cleanly (see maxWireLine).
+	s.MaxLineLength = maxWireLine
 	s.MaxRecipients = 10
 	s.EnableSMTPUTF8 = true // requesters' own addresses may be internationalised
 	s.ReadTimeout, s.WriteTimeout = cfg.Timeout, cfg.Timeout
@@ -76,7 +84,11 @@ func (in *inbound) listen(addr string) error {
 	}
 	in.addr = ln.Addr()
 	go func() {
-		if err := in.server.Serve(guardListener{ln}); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+		// Through connlimit, as the web server: a flood of connections
+		// cannot use up the descriptors the database and the web server
+		// need, and one client address cannot take them all.
+		conns := connlimit.New(ln, in.cfg.Conns, in.log.With("listener", "smtp"))
+		if err := in.server.Serve(conns); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 			in.log.Error("mail: reply listener stopped", "err", err)
 		}
 	}()
@@ -99,8 +111,12 @@ func (in *inbound) close(grace time.Duration) {
 	in.mu.Unlock()
 }
 
-// NewSession starts a conversation with a client (smtp.Backend).
+// NewSession starts a conversation with a client (smtp.Backend), at its
+// first HELO or EHLO.
 func (in *inbound) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	if len(c.Hostname()) > maxDomainLength {
+		return nil, errDomainTooLong
+	}
 	in.mu.Lock()
 	in.conns[c] = true
 	in.mu.Unlock()
@@ -132,6 +148,22 @@ var (
 		Message: "Temporary problem on our side; try again later"}
 	errUnreadable = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0},
 		Message: "The message could not be read"}
+	// errStorageFull is temporary: the sender's server keeps the reply and
+	// sends it again once an admin has made room.
+	errStorageFull = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1},
+		Message: "Insufficient system storage; try again later"}
+	errPathTooLong = &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 7},
+		Message: "Path too long"}
+	errDomainTooLong = &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 5, 2},
+		Message: "Domain name too long"}
+)
+
+// RFC 5321's limits (§4.5.3.1): a reverse or forward path of 256 octets,
+// a domain of 255. go-smtp reads lines of up to maxWireLine, so the
+// arguments we keep are held to these.
+const (
+	maxPathLength   = 256
+	maxDomainLength = 255
 )
 
 // closedRefusal refuses a reply to a closed ticket. The sender's server
@@ -150,13 +182,29 @@ func longLineRefusal(lang string) *smtp.SMTPError {
 		Message: fmt.Sprintf(wordsFor(lang).LongLineRefusal, maxLineLength)}
 }
 
-// Mail starts a message; each one costs the client a token.
+// Mail starts a message; each one costs the client a token. Below the
+// free-space floor it is refused before the client sends anything.
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if !s.in.limit.allow(s.client) {
 		return errRateLimited
 	}
+	if len(from) > maxPathLength {
+		return errPathTooLong
+	}
+	if low, free := s.in.storageLow(); low {
+		s.in.log.Warn("mail: refused a reply: the data folder is below its free-space floor (--min-free-mb)",
+			"remote", s.conn.Conn().RemoteAddr().String(), "free_bytes", free, "floor_bytes", s.in.cfg.MinFreeBytes)
+		return errStorageFull
+	}
 	s.from, s.ticketID, s.lang = from, 0, ""
 	return nil
+}
+
+// storageLow reports whether the data folder is below MinFreeBytes, with
+// the free bytes measured (see filestore.Store.BelowFloor).
+func (in *inbound) storageLow() (bool, int64) {
+	low, free, _ := in.files.BelowFloor(in.cfg.MinFreeBytes, false)
+	return low, free
 }
 
 // Rcpt accepts only a correctly signed reply address of an open ticket.
@@ -191,7 +239,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (s *session) Data(r io.Reader) error {
 	conn, timeout := s.conn.Conn(), s.in.cfg.Timeout
 	lines := &lineLimit{r: idleDeadline{r: r, conn: conn, timeout: timeout}}
-	err := s.in.receive(s.ticketID, s.from, lines)
+	err := s.in.receive(s.ticketID, s.from, conn.RemoteAddr().String(), lines)
 	if lines.over {
 		// The remote address, never the content: the message is not ours
 		// to keep.

@@ -118,7 +118,8 @@ func (p *parser) walk(h textproto.MIMEHeader, body io.Reader, depth int) error {
 }
 
 // attach streams a file part into the store. Refused files (wrong type,
-// too big, empty, or past the ticket's count) are skipped, not fatal.
+// too big, empty, or past the ticket's count) are skipped, not fatal; a
+// full disk stops the message (db.ErrStorageFull).
 func (p *parser) attach(name string, content io.Reader) error {
 	if name == "" {
 		name = "attachment"
@@ -135,6 +136,8 @@ func (p *parser) attach(name string, content io.Reader) error {
 		return nil
 	case p.src.err != nil:
 		return p.src.err // the message itself failed, the size limit above all
+	case db.IsStorageFull(err):
+		return err // our disk, not the file: the whole reply must wait
 	case errors.As(err, &readErr):
 		p.log.Info("mail: attachment skipped: badly encoded", "file", name, "err", err)
 		return nil

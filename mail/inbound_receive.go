@@ -13,15 +13,18 @@ import (
 	"github.com/kinconecta/helpdesk/filestore"
 )
 
-// receive turns one email into a requester message on ticketID. The files
-// are streamed to the temporary folder while the message is read, kept only
-// once the whole message arrived within the size limit, and discarded if
-// the message is not stored.
-func (in *inbound) receive(ticketID int64, from string, data io.Reader) error {
+// receive turns one email from remote (the client's address, for the
+// log) into a requester message on ticketID. The files are streamed to the
+// temporary folder while the message is read, kept only once the whole
+// message arrived within the size limit, and discarded if the message is
+// not stored.
+func (in *inbound) receive(ticketID int64, from, remote string, data io.Reader) error {
 	src := &stickyReader{r: data}
 	room := in.cfg.MaxFiles
 	actx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	if atts, err := in.db.Attachments(actx, ticketID, true); err == nil {
+	// A reply is public: internal notes' files have a room of their own
+	// and leave this one alone.
+	if atts, err := in.db.Attachments(actx, ticketID, false); err == nil {
 		room -= len(atts)
 	}
 	cancel()
@@ -42,7 +45,17 @@ func (in *inbound) receive(ticketID int64, from string, data io.Reader) error {
 		return se
 	case src.err != nil:
 		discard()
+		// The connection broke or went silent: the sender tries again
+		// later. The error names addresses only, never content.
+		in.log.Warn("mail: reading a reply failed; answered 451 so the sender retries",
+			"remote", remote, "ticket", ticketID, "err", src.err)
 		return errTryLater
+	case db.IsStorageFull(parseErr):
+		// Storing the reply without the file that did not fit would lose
+		// it for good; a 452 makes the sender's server keep the whole
+		// reply and send it again later.
+		discard()
+		return in.storageFull(remote, ticketID)
 	case rep.automatic || from == "":
 		// Out-of-office answers and bounces are not replies.
 		discard()
@@ -62,7 +75,19 @@ func (in *inbound) receive(ticketID int64, from string, data io.Reader) error {
 	// Timed from here: reading a big message on a slow link may take long.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return in.store(ctx, ticketID, body, rep.uploads)
+	err := in.store(ctx, ticketID, body, rep.uploads)
+	if err == errStorageFull {
+		return in.storageFull(remote, ticketID)
+	}
+	return err
+}
+
+// storageFull answers a reply the disk had no room for, and tells the
+// operator, who has to make room before the sender's retries give up.
+func (in *inbound) storageFull(remote string, ticketID int64) error {
+	in.log.Warn("mail: storage is full: reply refused for now (452), the sender will retry",
+		"remote", remote, "ticket", ticketID)
+	return errStorageFull
 }
 
 // store keeps the files and adds the message that names them.
@@ -84,6 +109,9 @@ func (in *inbound) store(ctx context.Context, ticketID int64, body string, uploa
 	for _, u := range uploads {
 		if err := u.Keep(); err != nil {
 			discard()
+			if db.IsStorageFull(err) {
+				return errStorageFull
+			}
 			in.log.Warn("mail: unable to keep an attachment", "ticket", ticketID, "err", err)
 			return errTryLater
 		}
@@ -98,6 +126,8 @@ func (in *inbound) store(ctx context.Context, ticketID int64, body string, uploa
 			return in.closedRefusal(t.Language)
 		case db.EINVALID:
 			return errUnreadable
+		case db.ESTORAGEFULL:
+			return errStorageFull
 		}
 		// ETOOLARGE too: the files arrived while we read; next time the
 		// room is counted again.

@@ -291,3 +291,56 @@ func TestInboundRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestInboundRoomCountsPublicFiles: files on internal notes have a room of
+// their own, so an emailed reply (which is public) still brings its file
+// when the notes already hold --max-files.
+func TestInboundRoomCountsPublicFiles(t *testing.T) {
+	d := newDesk(t)
+	d.cfg.Inbound.MaxFiles = 2
+	d.start(t)
+	tk := d.ticket(t, "Ana", "ana.martinez@example.com", "Receipt", "en")
+	replyTo := d.replyAddress(t, tk.ID)
+	agent := d.agent(t, "pablo@kinconecta.com", "Pablo")
+	var notes []db.NewAttachment
+	for _, name := range []string{"call-notes.txt", "refund-check.txt"} {
+		u, err := d.files.Receive(strings.NewReader("Checked with the operator: refund due."), name, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := u.Keep(); err != nil {
+			t.Fatal(err)
+		}
+		notes = append(notes, u.Attachment())
+	}
+	if _, err := d.db.AddMessage(context.Background(), tk.ID, db.NewMessage{Body: "For us only.", Internal: true, Attachments: notes},
+		db.Actor{Type: "agent", ID: agent.ID, Name: agent.Name}, d.cfg.Inbound.MaxFiles); err != nil {
+		t.Fatal(err)
+	}
+
+	raw := crlf(`From: ana.martinez@example.com
+Subject: Re: Receipt
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain; charset=utf-8
+
+Here is the receipt.
+--b
+Content-Type: image/png; name="receipt.png"
+Content-Disposition: attachment; filename="receipt.png"
+Content-Transfer-Encoding: base64
+
+`) + b64(testPNG(t)) + "--b--\r\n"
+	if err := sendSMTP(t, d, replyTo, func(w io.Writer) { io.WriteString(w, raw) }); err != nil {
+		t.Fatal(err)
+	}
+	public, err := d.db.Messages(context.Background(), tk.ID, false)
+	if err != nil || len(public) != 1 {
+		t.Fatalf("public thread = %+v, %v; want the reply", public, err)
+	}
+	if got := public[0].Attachments; len(got) != 1 || got[0].FileName != "receipt.png" {
+		t.Fatalf("the reply's files = %+v, want receipt.png", got)
+	}
+}

@@ -38,7 +38,8 @@ func Start(store *db.DB, files *filestore.Store, cfg Config, log *slog.Logger) (
 		if err := s.inbound.listen(cfg.Listen); err != nil {
 			return nil, err
 		}
-		log.Info("mail: taking replies", "addr", s.inbound.addr.String(), "reply_domain", cfg.ReplyDomain)
+		log.Info("mail: taking replies", "addr", s.inbound.addr.String(), "reply_domain", cfg.ReplyDomain,
+			"max_conns", cfg.Inbound.Conns.Total, "max_conns_per_ip", cfg.Inbound.Conns.PerClient)
 	}
 	if cfg.Server == nil {
 		log.Info("mail: no --smtp-url: notifications wait in the outbox until one is set")

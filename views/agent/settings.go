@@ -122,6 +122,22 @@ type SettingsNotification struct {
 	Attempts    int
 	LastError   string
 	NextAttempt SettingsStamp
+	// Status is the row's outbox status (db.Outbox*). A confirmation held
+	// back by the sending limits ("suppressed") was never tried, so it is
+	// shown as held back, and retrying it sends it past the limits.
+	Status string
+}
+
+// heldBack reports whether the sending limits held the email back.
+func (n SettingsNotification) heldBack() bool { return n.Status == "suppressed" }
+
+// retryLabel names a failed row's button: a held-back email was never
+// tried, and the button sends it past the limits.
+func (s Settings) retryLabel(n SettingsNotification) string {
+	if n.heldBack() {
+		return s.lang().T("settings.outbox.sendAnyway")
+	}
+	return s.lang().T("settings.outbox.retry")
 }
 
 // SettingsStamp is an instant as the page shows it and as <time> carries it.
