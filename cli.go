@@ -16,6 +16,7 @@ const usage = `usage: helpdesk [command] [flags]
 commands:
   serve                 run the helpdesk (the default)
   user add              create an agent account (password on standard input)
+  user reset-password   give an account a new password, printed once
   apikey create         mint an API key; printed alone on the last line
   backup DIR            copy the database and attachments into DIR, online
 
@@ -60,10 +61,13 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case "serve":
 		return serve(args, stderr)
 	case "user":
-		if s, rest := sub(); s == "add" {
+		switch s, rest := sub(); s {
+		case "add":
 			return userAdd(rest, stdin, stdout, stderr)
+		case "reset-password":
+			return userResetPassword(rest, stdout, stderr)
 		}
-		return errUsage{"usage: helpdesk user add --email E --name N --role admin|agent"}
+		return errUsage{"usage: helpdesk user add --email E --name N --role admin|agent, or helpdesk user reset-password --email E"}
 	case "apikey":
 		if s, rest := sub(); s == "create" {
 			return apikeyCreate(rest, stdout, stderr)

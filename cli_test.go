@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -378,4 +381,64 @@ func TestBackupWhileWriting(t *testing.T) {
 	verifyAcknowledged(t, client, restored, key, before, 0)
 	client.CloseIdleConnections()
 	restored.stop()
+}
+
+// signInWorks signs in through the desk's form, as a person would, and
+// reports whether the password was accepted.
+func signInWorks(t *testing.T, s *server, email, password string) bool {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, Timeout: requestTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(s.URL + "/agent/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field on the sign-in page")
+	}
+	resp, err = client.PostForm(s.URL+"/agent/login", url.Values{"csrf": {string(m[1])}, "email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusSeeOther
+}
+
+// TestCLIUserResetPassword is the way back in for a lost password: the
+// new one is printed alone on the last line and signs in, the old one
+// stops working, and an unknown email is one line and exit 1.
+func TestCLIUserResetPassword(t *testing.T) {
+	data := t.TempDir()
+	if r := runCLI(t, nil, "correct horse battery staple\n", "user", "add", "--data", data,
+		"--email", "lead@example.com", "--name", "Lead", "--role", "admin"); r.Code != 0 {
+		t.Fatalf("user add: exit %d: %s", r.Code, r.Stderr)
+	}
+	s := startServer(t, data, nil)
+	r := runCLI(t, nil, "", "user", "reset-password", "--data", data, "--email", "LEAD@example.com")
+	if r.Code != 0 {
+		t.Fatalf("reset-password: exit %d: %s", r.Code, r.Stderr)
+	}
+	password := lastLine(r.Stdout)
+	if len(password) < 16 || strings.ContainsAny(password, " :") {
+		t.Fatalf("last line %q is not a password alone; stdout %q", password, r.Stdout)
+	}
+	if !signInWorks(t, s, "lead@example.com", password) {
+		t.Error("the new password does not sign in")
+	}
+	if signInWorks(t, s, "lead@example.com", "correct horse battery staple") {
+		t.Error("the old password still signs in")
+	}
+	r = runCLI(t, nil, "", "user", "reset-password", "--data", data, "--email", "nobody@example.com")
+	if r.Code != 1 || strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "nobody@example.com") {
+		t.Errorf("unknown email: exit %d, stderr %q; want 1 and one line naming it", r.Code, r.Stderr)
+	}
+	s.stop()
 }

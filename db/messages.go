@@ -98,9 +98,8 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 			}
 			msg.Attachments = append(msg.Attachments, att)
 		}
-		// Internal notes never reach the requester.
-		if authorType == AuthorAgent && !m.Internal {
-			if err := enqueue(tx, NotifyAgentReply, ticketID, msg.ID, t.Email, t.Language, now); err != nil {
+		if !m.Internal {
+			if err := followConversation(tx, t, msg, by, now); err != nil {
 				return err
 			}
 		}
@@ -110,6 +109,48 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		d.signalOutbox()
 	}
 	return msg, err
+}
+
+// followConversation is what a public message changes beyond the thread
+// (CONTRACT §5). An agent's answer goes to the requester and leaves the
+// ticket awaiting them. A requester's message leaves it awaiting an agent,
+// reopens it if it was resolved (recorded as the requester's change), and
+// is sent to the assignee, or when there is none to the agents who asked
+// for new-ticket emails. System messages change nothing.
+func followConversation(tx *Tx, t Ticket, msg Message, by Actor, now Time) error {
+	switch msg.Author.Type {
+	case AuthorAgent:
+		if _, err := tx.Exec(`UPDATE tickets SET awaiting = ?, last_message_at = ? WHERE id = ?`,
+			AwaitingRequester, now, t.ID); err != nil {
+			return fmt.Errorf("db: unable to record the answer: %w", err)
+		}
+		// Internal notes never reach the requester.
+		return enqueue(tx, NotifyAgentReply, t.ID, msg.ID, t.Email, t.Language, now)
+	case AuthorRequester:
+		status := t.Status
+		if status == StatusResolved {
+			status = StatusOpen
+			if err := insertEvent(tx, t.ID, by, "status", string(t.Status), string(status), now); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE tickets SET awaiting = ?, last_message_at = ?, status = ? WHERE id = ?`,
+			AwaitingAgent, now, status, t.ID); err != nil {
+			return fmt.Errorf("db: unable to record the reply: %w", err)
+		}
+		recipients := `WHERE id = ? AND active = 1`
+		args := []any{NotifyRequesterReply, t.ID, msg.ID, now, now}
+		if t.AssigneeID != nil {
+			args = append(args, *t.AssigneeID)
+		} else {
+			recipients = `WHERE active = 1 AND notify_new_tickets = 1`
+		}
+		if _, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, message_id, recipient, language, next_attempt_at, created_at)
+			SELECT ?, ?, ?, email, 'en', ?, ? FROM users `+recipients, args...); err != nil {
+			return fmt.Errorf("db: unable to enqueue reply notices: %w", err)
+		}
+	}
+	return nil
 }
 
 // Messages lists a ticket's thread, oldest first, with each message's

@@ -14,6 +14,9 @@ const (
 	NotifyResolved      = "resolved"       // requester: with "solved" / "still a problem" links
 	NotifyClosed        = "closed"         // requester
 	NotifyAssigned      = "assigned"       // the assignee
+	// NotifyRequesterReply tells the assignee (when unassigned, the agents
+	// who asked for new-ticket emails) that the requester wrote (CONTRACT §5).
+	NotifyRequesterReply = "requester_reply"
 )
 
 // Outbox statuses. A row starts pending; the worker sends it, fails it

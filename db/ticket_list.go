@@ -14,6 +14,9 @@ const (
 	SortCreatedAsc  = "createdAt"
 	SortUpdatedDesc = "-updatedAt"
 	SortUpdatedAsc  = "updatedAt"
+	// Waiting longest first is SortLastMessageAsc.
+	SortLastMessageDesc = "-lastMessageAt"
+	SortLastMessageAsc  = "lastMessageAt"
 )
 
 // TicketFilter selects and orders tickets. Zero values mean "any".
@@ -25,6 +28,7 @@ type TicketFilter struct {
 	Priority   Priority
 	Query      string // full text over subject, message, name and email
 	AssigneeID *int64 // points to 0 for unassigned
+	Awaiting   string // AwaitingAgent or AwaitingRequester
 	Sort       string // one of the Sort constants; empty is SortCreatedDesc
 	Limit      int
 	After      *Cursor
@@ -36,8 +40,10 @@ type TicketFilter struct {
 // Cursor is the position after the last ticket of a page (keyset paging:
 // no OFFSET, so every page costs the same).
 type Cursor struct {
-	ID        int64  `json:"i"`
-	UpdatedAt string `json:"u,omitempty"`
+	ID int64 `json:"i"`
+	// The sort key of the last ticket, for the time sorts.
+	UpdatedAt     string `json:"u,omitempty"`
+	LastMessageAt string `json:"m,omitempty"`
 }
 
 // TicketPage is one page of a list.
@@ -115,6 +121,10 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		where = append(where, `t.priority = ?`)
 		args = append(args, f.Priority)
 	}
+	if f.Awaiting != "" {
+		where = append(where, `t.awaiting = ?`)
+		args = append(args, f.Awaiting)
+	}
 	if f.AssigneeID != nil {
 		if *f.AssigneeID == 0 {
 			where = append(where, `t.assignee_id IS NULL`)
@@ -144,6 +154,9 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		case SortUpdatedAsc, SortUpdatedDesc:
 			where = append(where, keyset)
 			args = append(args, f.After.UpdatedAt, f.After.ID)
+		case SortLastMessageAsc, SortLastMessageDesc:
+			where = append(where, keyset)
+			args = append(args, f.After.LastMessageAt, f.After.ID)
 		default:
 			where = append(where, keyset)
 			args = append(args, f.After.ID)
@@ -191,8 +204,11 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		page.Tickets = page.Tickets[:limit]
 		last := page.Tickets[limit-1]
 		page.Next = &Cursor{ID: last.ID}
-		if f.Sort == SortUpdatedAsc || f.Sort == SortUpdatedDesc {
+		switch f.Sort {
+		case SortUpdatedAsc, SortUpdatedDesc:
 			page.Next.UpdatedAt = last.UpdatedAt.UTC().Format(storedTime)
+		case SortLastMessageAsc, SortLastMessageDesc:
+			page.Next.LastMessageAt = last.LastMessageAt.UTC().Format(storedTime)
 		}
 	}
 	if err := d.attachTo(ctx, page.Tickets); err != nil {
@@ -206,7 +222,8 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 // index.
 func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, where []string, args []any) (int, error) {
 	var total int
-	if f.Query == "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" && f.AssigneeID == nil {
+	if f.Query == "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" && f.AssigneeID == nil &&
+		f.Awaiting == "" {
 		statuses := f.Statuses
 		if len(statuses) == 0 {
 			statuses = Statuses
@@ -225,7 +242,7 @@ func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, wher
 		return total, nil
 	}
 	if f.Query != "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" &&
-		f.AssigneeID == nil && len(f.Statuses) == 0 {
+		f.AssigneeID == nil && f.Awaiting == "" && len(f.Statuses) == 0 {
 		// The text alone: count matches in the index, without looking up
 		// each matching ticket (measured: 35 ms → 1.3 ms for 12k matches).
 		from, where = `tickets_fts f`, where[:1]
@@ -258,6 +275,10 @@ func orderFor(sort string) (order, keyset string) {
 		return `t.updated_at DESC, t.id DESC`, `(t.updated_at, t.id) < (?, ?)`
 	case SortUpdatedAsc:
 		return `t.updated_at ASC, t.id ASC`, `(t.updated_at, t.id) > (?, ?)`
+	case SortLastMessageDesc:
+		return `t.last_message_at DESC, t.id DESC`, `(t.last_message_at, t.id) < (?, ?)`
+	case SortLastMessageAsc:
+		return `t.last_message_at ASC, t.id ASC`, `(t.last_message_at, t.id) > (?, ?)`
 	default:
 		return `t.id DESC`, `t.id < ?`
 	}

@@ -92,6 +92,13 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 				return err
 			}
 			t.Status = status
+			if status == StatusClosed {
+				// A closed ticket waits on nobody.
+				if _, err := tx.Exec(`UPDATE tickets SET awaiting = NULL WHERE id = ?`, id); err != nil {
+					return fmt.Errorf("db: unable to close the conversation: %w", err)
+				}
+				t.Awaiting = nil
+			}
 			kind := map[Status]string{StatusResolved: NotifyResolved, StatusClosed: NotifyClosed}[status]
 			if kind != "" {
 				if err := enqueue(tx, kind, id, 0, t.Email, t.Language, now); err != nil {

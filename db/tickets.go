@@ -9,22 +9,34 @@ import (
 
 // Ticket is one support request.
 type Ticket struct {
-	ID          int64        `json:"id"`
-	RoleContext Role         `json:"roleContext"`
-	FullName    string       `json:"fullName"`
-	Email       string       `json:"email"`
-	Subject     string       `json:"subject"`
-	Category    string       `json:"category"`
-	CategoryES  string       `json:"-"`
-	Message     string       `json:"message"`
-	Status      Status       `json:"status"`
-	Priority    Priority     `json:"priority"`
-	AssigneeID  *int64       `json:"assigneeId"`
-	Language    string       `json:"language"`
-	CreatedAt   Time         `json:"createdAt"`
-	UpdatedAt   Time         `json:"updatedAt"`
-	Attachments []Attachment `json:"attachments"`
+	ID          int64    `json:"id"`
+	RoleContext Role     `json:"roleContext"`
+	FullName    string   `json:"fullName"`
+	Email       string   `json:"email"`
+	Subject     string   `json:"subject"`
+	Category    string   `json:"category"`
+	CategoryES  string   `json:"-"`
+	Message     string   `json:"message"`
+	Status      Status   `json:"status"`
+	Priority    Priority `json:"priority"`
+	AssigneeID  *int64   `json:"assigneeId"`
+	Language    string   `json:"language"`
+	CreatedAt   Time     `json:"createdAt"`
+	UpdatedAt   Time     `json:"updatedAt"`
+	// Awaiting is who the conversation waits on: AwaitingAgent,
+	// AwaitingRequester, or nil once the ticket is closed (CONTRACT §5).
+	Awaiting *string `json:"awaiting"`
+	// LastMessageAt is when the last public message was written; the
+	// ticket's own text is the first.
+	LastMessageAt Time         `json:"lastMessageAt"`
+	Attachments   []Attachment `json:"attachments"`
 }
+
+// Who a conversation waits on.
+const (
+	AwaitingAgent     = "agent"
+	AwaitingRequester = "requester"
+)
 
 // Actor is who made a change, for the history and the thread.
 type Actor struct {
@@ -120,16 +132,21 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 		RoleContext: vt.role, FullName: vt.FullName, Email: vt.Email, Subject: vt.Subject,
 		Category: vt.category.Name, CategoryES: vt.category.NameES, Message: vt.Message,
 		Status: vt.status, Priority: "normal", Language: vt.Language,
-		CreatedAt: now, UpdatedAt: now, Attachments: []Attachment{},
+		CreatedAt: now, UpdatedAt: now, LastMessageAt: now, Attachments: []Attachment{},
+	}
+	if tk.Status != StatusClosed {
+		awaiting := AwaitingAgent
+		tk.Awaiting = &awaiting
 	}
 	err = d.write(ctx, func(tx *Tx) error {
 		tk.Attachments = tk.Attachments[:0]
 		if err := tx.QueryRow(`
 			INSERT INTO tickets (role_context, full_name, email, subject, category_id, message,
-			                     status, priority, language, access_token_hash, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			                     status, priority, language, access_token_hash, created_at, updated_at,
+			                     awaiting, last_message_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			tk.RoleContext, tk.FullName, tk.Email, tk.Subject, vt.category.ID, tk.Message,
-			tk.Status, tk.Priority, tk.Language, hash, now, now).Scan(&tk.ID); err != nil {
+			tk.Status, tk.Priority, tk.Language, hash, now, now, tk.Awaiting, now).Scan(&tk.ID); err != nil {
 			return fmt.Errorf("db: unable to insert ticket: %w", err)
 		}
 		for _, a := range vt.Attachments {
@@ -152,7 +169,8 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 }
 
 const ticketColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, c.name, c.name_es,
-	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at`
+	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at,
+	t.awaiting, t.last_message_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -160,11 +178,16 @@ type scanner interface{ Scan(dest ...any) error }
 func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	var t Ticket
 	var assignee sql.NullInt64
+	var awaiting sql.NullString
 	dest := []any{&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
-		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt}
+		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt,
+		&awaiting, &t.LastMessageAt}
 	err := s.Scan(append(dest, extra...)...)
 	if assignee.Valid {
 		t.AssigneeID = &assignee.Int64
+	}
+	if awaiting.Valid {
+		t.Awaiting = &awaiting.String
 	}
 	t.Attachments = []Attachment{}
 	return t, err

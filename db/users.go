@@ -89,6 +89,21 @@ func (d *DB) User(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
+// UserByEmail returns the account whose sign-in email is email (any case).
+func (d *DB) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := d.read.QueryRowContext(ctx, `SELECT id, email, name, role, active, created_at FROM users
+		WHERE email = ? COLLATE NOCASE`, strings.TrimSpace(email)).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt)
+	if err == sql.ErrNoRows {
+		return u, Errorf(ENOTFOUND, "no account has the email %s", email)
+	}
+	if err != nil {
+		return u, fmt.Errorf("db: unable to fetch user: %w", err)
+	}
+	return u, nil
+}
+
 // CountUsers counts accounts, active or not.
 func (d *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int

@@ -141,6 +141,13 @@ func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets 
 		Priority: string(t.Priority), PriorityText: queuePriorityLabel(lang, t.Priority),
 		Updated: agent.Stamp{Text: lang.DateTime(t.UpdatedAt.Time), ISO: t.UpdatedAt.UTC().Format(time.RFC3339)},
 	}
+	switch {
+	case t.Awaiting == nil:
+	case *t.Awaiting == db.AwaitingAgent:
+		r.Waiting, r.WaitingUs = lang.T("queue.waiting.us", lang.Span(time.Since(t.LastMessageAt.Time))), true
+	default:
+		r.Waiting = lang.T("queue.waiting.requester")
+	}
 	if t.AssigneeID != nil {
 		r.Assignee = names[*t.AssigneeID]
 	}

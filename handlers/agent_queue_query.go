@@ -12,7 +12,7 @@ import (
 
 // queueParams are the address parameters that make a queue view, besides
 // the cursor. They are the list API's names, plus priority and assignee.
-var queueParams = []string{"q", "status", "category", "roleContext", "priority", "assignee", "sort", "limit"}
+var queueParams = []string{"q", "status", "category", "roleContext", "awaiting", "priority", "assignee", "sort", "limit"}
 
 // queueView is a queue address understood: the filter for the store, the
 // form's values, and the address's own parameters for building links.
@@ -80,6 +80,7 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 		Role:     string(f.Role),
 		Priority: string(f.Priority),
 		Assignee: v.params.Get("assignee"),
+		Awaiting: f.Awaiting,
 	}
 	if len(f.Statuses) == 1 {
 		v.form.Status = string(f.Statuses[0])

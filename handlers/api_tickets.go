@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
 )
 
 // createdTicket is the create answer: the ticket plus the requester's
@@ -38,6 +39,9 @@ func (h *Handler) createTicket(c *fiber.Ctx) error {
 	default:
 		return db.Errorf(db.EUNSUPPORTED, "send application/json or multipart/form-data")
 	}
+	// The ticket's language, for the emails its requester gets: the field,
+	// else the caller's Accept-Language (CONTRACT §5).
+	in.Language = string(i18n.Match(in.Language, c.Get(fiber.HeaderAcceptLanguage)))
 	t, token, err := h.storeTicket(c, in, form)
 	if err != nil {
 		return err

@@ -80,12 +80,21 @@ func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 		}
 		f.Query = s
 	}
+	if s := q.Get("awaiting"); s != "" {
+		switch a := strings.ToLower(s); a {
+		case db.AwaitingAgent, db.AwaitingRequester:
+			f.Awaiting = a
+		default:
+			v.Add("awaiting", "must be agent or requester")
+		}
+	}
 	if s := q.Get("sort"); s != "" {
 		switch s {
-		case db.SortCreatedAsc, db.SortCreatedDesc, db.SortUpdatedAsc, db.SortUpdatedDesc:
+		case db.SortCreatedAsc, db.SortCreatedDesc, db.SortUpdatedAsc, db.SortUpdatedDesc,
+			db.SortLastMessageAsc, db.SortLastMessageDesc:
 			f.Sort = s
 		default:
-			v.Add("sort", "must be createdAt, -createdAt, updatedAt or -updatedAt")
+			v.Add("sort", "must be createdAt, -createdAt, updatedAt, -updatedAt, lastMessageAt or -lastMessageAt")
 		}
 	}
 	if s := q.Get("limit"); s != "" {
@@ -99,7 +108,8 @@ func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 		var lc listCursor
 		b, err := base64.RawURLEncoding.DecodeString(s)
 		if err != nil || json.Unmarshal(b, &lc) != nil || lc.ID <= 0 || lc.Sort != f.Sort ||
-			strings.Contains(f.Sort, "updatedAt") && lc.UpdatedAt == "" {
+			strings.Contains(f.Sort, "updatedAt") && lc.UpdatedAt == "" ||
+			strings.Contains(f.Sort, "lastMessageAt") && lc.LastMessageAt == "" {
 			v.Add("cursor", "is not a cursor from this list; start again without it")
 		}
 		f.After = &lc.Cursor

@@ -452,3 +452,47 @@ func TestDeleteTicket(t *testing.T) {
 		t.Errorf("%d files left after delete", got)
 	}
 }
+
+// A ticket's language (for its requester's emails) comes from the
+// language field in any BCP 47 spelling, else from Accept-Language, and is
+// stored as es or en (CONTRACT §5).
+func TestCreateLanguageTags(t *testing.T) {
+	s := newTestServer(t)
+	tests := []struct {
+		name, field, accept, want string
+	}{
+		{"Lower", "es", "", "es"},
+		{"Upper", "ES", "", "es"},
+		{"Region", "es-MX", "", "es"},
+		{"Underscore", "es_MX", "", "es"},
+		{"LatinAmerica", "es-419", "", "es"},
+		{"EnglishRegion", "en-GB", "es-MX", "en"},
+		{"AcceptLanguageOnly", "", "es-MX,es;q=0.9,en;q=0.5", "es"},
+		{"OtherLanguageFallsBackToHeader", "fr", "es-AR", "es"},
+		{"Nothing", "", "", "en"},
+		{"Garbage", "!!", "", "en"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := validTicket()
+			if tc.field != "" {
+				body["language"] = tc.field
+			}
+			var headers []string
+			if tc.accept != "" {
+				headers = []string{"Accept-Language", tc.accept}
+			}
+			r := s.postJSON(t, "/api/support-tickets", body, headers...)
+			if r.StatusCode != http.StatusCreated {
+				t.Fatalf("create: %d %s", r.StatusCode, r.Body)
+			}
+			var got struct {
+				Language string `json:"language"`
+			}
+			r.JSON(t, &got)
+			if got.Language != tc.want {
+				t.Fatalf("language %q, want %q", got.Language, tc.want)
+			}
+		})
+	}
+}

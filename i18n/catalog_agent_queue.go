@@ -35,6 +35,13 @@ func init() {
 		"queue.sort.oldest":         {"Oldest first", "Más antiguos primero"},
 		"queue.sort.updated":        {"Recently updated", "Actualizados recientemente"},
 		"queue.sort.stale":          {"Least recently updated", "Sin actualizar hace más tiempo"},
+		"queue.sort.waiting":        {"Waiting longest", "Esperando desde hace más tiempo"},
+		"queue.awaiting":            {"Waiting on", "Esperando a"},
+		"queue.awaiting.any":        {"Anyone", "Cualquiera"},
+		"queue.awaiting.agent":      {"Us", "Nosotros"},
+		"queue.awaiting.requester":  {"The requester", "El solicitante"},
+		"queue.waiting.us":          {"Waiting on us · %s", "Esperando respuesta · %s"},
+		"queue.waiting.requester":   {"Waiting on the requester", "Esperando al solicitante"},
 		"queue.apply":               {"Apply filters", "Aplicar filtros"},
 		"queue.clear":               {"Clear filters", "Quitar filtros"},
 

@@ -76,3 +76,26 @@ func (l Lang) Size(n int64) string {
 	}
 	return s + " " + units[i]
 }
+
+// Span writes how long something has lasted, in its largest whole unit,
+// as a queue's "waiting" column reads at a glance: "under a minute",
+// "5 min", "3 h", "2 days" ("menos de un minuto", "5 min", "3 h",
+// "2 días"). Rounding down keeps a promise of "less than" honest.
+func (l Lang) Span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		if l == ES {
+			return "menos de un minuto"
+		}
+		return "under a minute"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + " h"
+	}
+	days := l.Number(int64(d / (24 * time.Hour)))
+	if l == ES {
+		return days + " días"
+	}
+	return days + " days"
+}

@@ -26,11 +26,18 @@ var Langs = []Lang{EN, ES}
 
 var matcher = language.NewMatcher([]language.Tag{language.English, language.Spanish})
 
-// Parse returns the supported language code names ("es", "ES", "es-MX").
+// Parse returns the supported language a BCP 47 tag names, in any of its
+// spellings ("es", "ES", "es-MX", "es_MX", "es-419", "en-GB"; CONTRACT §5):
+// the tag's base language decides. A tag of another language, or no tag,
+// is not supported (false).
 func Parse(code string) (Lang, bool) {
-	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(code)), "-")
+	tag, err := language.Parse(strings.ReplaceAll(strings.TrimSpace(code), "_", "-"))
+	if err != nil {
+		return "", false
+	}
+	base, _ := tag.Base()
 	for _, l := range Langs {
-		if string(l) == base {
+		if string(l) == base.String() {
 			return l, true
 		}
 	}

@@ -20,6 +20,12 @@ func TestMatch(t *testing.T) {
 		{"ChoiceWins", "en", "es", EN},
 		{"ChoiceSpanish", "es", "en", ES},
 		{"BadChoiceIgnored", "xx", "es", ES},
+		{"ChoiceUpperCase", "ES", "en", ES},
+		{"ChoiceRegion", "es-MX", "en", ES},
+		{"ChoiceUnderscore", "es_MX", "en", ES},
+		{"ChoiceLatinAmerica", "es-419", "en", ES},
+		{"ChoiceEnglishRegion", "en-GB", "es", EN},
+		{"ChoiceOtherLanguage", "fr-CA", "es-MX", ES},
 		{"Garbage", "", ";;;q=", EN},
 	}
 	for _, tc := range tests {
@@ -54,6 +60,12 @@ func TestFormats(t *testing.T) {
 		{"SizeKBES", ES.Size(1536), "1,5 KB"},
 		{"SizeWholeMB", EN.Size(10 << 20), "10 MB"},
 		{"SizeMBES", ES.Size(2621440), "2,5 MB"},
+		{"SpanSeconds", EN.Span(40 * time.Second), "under a minute"},
+		{"SpanSecondsES", ES.Span(40 * time.Second), "menos de un minuto"},
+		{"SpanMinutes", EN.Span(59*time.Minute + 59*time.Second), "59 min"},
+		{"SpanHours", ES.Span(47 * time.Hour), "47 h"},
+		{"SpanDays", EN.Span(49 * time.Hour), "2 days"},
+		{"SpanDaysES", ES.Span(1500 * 24 * time.Hour), "1500 días"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,6 +45,10 @@ type words struct {
 	NewTicketIntro   string // %s: name, %s: address, %s: role
 	AssignedSubject  string // %s
 	AssignedIntro    string // %d, %s: name
+	ReplySubject     string // %s: the ticket's subject
+	ReplyIntro       string // %s: name, %d: the ticket
+	ReplyReopened    string // the reply reopened a resolved ticket
+	ReplyFiles       string
 	OpenButton       string
 	AgentFooter      string
 
@@ -109,6 +113,10 @@ var english = words{
 	NewTicketIntro:   "A new request arrived from %s <%s> (%s).",
 	AssignedSubject:  "Assigned to you: %s",
 	AssignedIntro:    "Ticket #%d from %s is now assigned to you.",
+	ReplySubject:     "Reply: %s",
+	ReplyIntro:       "%s wrote on ticket #%d.",
+	ReplyReopened:    "The ticket was resolved; this reply opened it again.",
+	ReplyFiles:       "Files with this message (open the ticket to see them)",
 	OpenButton:       "Open the ticket",
 	AgentFooter:      "You receive this email as an agent of the Kinconecta helpdesk.",
 
@@ -160,6 +168,10 @@ var spanish = words{
 	NewTicketIntro:   "Llegó una nueva solicitud de %s <%s> (%s).",
 	AssignedSubject:  "Asignada a ti: %s",
 	AssignedIntro:    "La solicitud #%d de %s ahora está asignada a ti.",
+	ReplySubject:     "Respuesta: %s",
+	ReplyIntro:       "%s escribió en la solicitud #%d.",
+	ReplyReopened:    "La solicitud estaba resuelta; esta respuesta la volvió a abrir.",
+	ReplyFiles:       "Archivos de este mensaje (abre la solicitud para verlos)",
 	OpenButton:       "Abrir la solicitud",
 	AgentFooter:      "Recibes este correo como agente del centro de ayuda de Kinconecta.",
 

@@ -19,6 +19,8 @@ func (c *composer) content(ctx context.Context, n db.Notification, t db.Ticket) 
 		return c.newTicket(t, wordsFor(n.Language), n.Language), nil
 	case db.NotifyAssigned:
 		return c.assigned(ctx, n, t)
+	case db.NotifyRequesterReply:
+		return c.requesterReply(ctx, n, t)
 	}
 	return letter{}, permanent("unknown notification kind %q", n.Kind)
 }
@@ -138,6 +140,65 @@ func (c *composer) assigned(ctx context.Context, n db.Notification, t db.Ticket)
 	e.Intro = []string{fmt.Sprintf(w.AssignedIntro, t.ID, headerText(t.FullName))}
 	e.Title = subjectLine(t.ID, fmt.Sprintf(w.AssignedSubject, headerText(t.Subject)))
 	return letter{subject: e.Title, toName: name, email: e}, nil
+}
+
+// requesterReply tells the assignee (or, on an unassigned ticket, the
+// agents who asked for new-ticket emails) what the requester wrote, quoted
+// in full, with its file names (CONTRACT §5).
+func (c *composer) requesterReply(ctx context.Context, n db.Notification, t db.Ticket) (letter, error) {
+	m, err := c.requesterMessage(ctx, t.ID, n.MessageID)
+	if err != nil {
+		return letter{}, err
+	}
+	w := wordsFor(n.Language)
+	e := c.agentEmail(t, w, n.Language)
+	e.Greeting = w.GreetingNoName
+	e.Intro = []string{fmt.Sprintf(w.ReplyIntro, headerText(m.Author.Name), t.ID)}
+	if reopened, err := c.reopenedBy(ctx, t.ID, m); err != nil {
+		return letter{}, err
+	} else if reopened {
+		e.Intro = append(e.Intro, w.ReplyReopened)
+	}
+	e.Quote = &templates.Quote{Label: w.LabelMessage, Body: m.Body}
+	if len(m.Attachments) > 0 {
+		e.Files = &templates.Files{Label: w.ReplyFiles}
+		for _, a := range m.Attachments {
+			e.Files.Names = append(e.Files.Names, a.FileName)
+		}
+	}
+	e.Title = subjectLine(t.ID, fmt.Sprintf(w.ReplySubject, headerText(t.Subject)))
+	return letter{subject: e.Title, email: e}, nil
+}
+
+// requesterMessage finds the requester's public message the notice is
+// about.
+func (c *composer) requesterMessage(ctx context.Context, ticketID, messageID int64) (db.Message, error) {
+	msgs, err := c.db.Messages(ctx, ticketID, false)
+	if err != nil {
+		return db.Message{}, err
+	}
+	for _, m := range msgs {
+		if m.ID == messageID && m.Author.Type == db.AuthorRequester {
+			return m, nil
+		}
+	}
+	return db.Message{}, permanent("message %d is not a requester's message on ticket %d", messageID, ticketID)
+}
+
+// reopenedBy reports whether m reopened a resolved ticket: the history
+// records that move, by the requester, at the instant of m.
+func (c *composer) reopenedBy(ctx context.Context, ticketID int64, m db.Message) (bool, error) {
+	events, err := c.db.Events(ctx, ticketID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range events {
+		if e.Field == "status" && e.From == string(db.StatusResolved) && e.ActorType == "requester" &&
+			e.CreatedAt.Equal(m.CreatedAt.Time) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // agentEmail is what both agent emails share: the request, its facts and

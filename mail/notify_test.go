@@ -150,12 +150,33 @@ func TestNotifications(t *testing.T) {
 		}
 	})
 
+	t.Run("RequesterReplyReopensAndTellsTheAssignee", func(t *testing.T) {
+		requester := db.Actor{Type: "requester", Name: "Ana Martínez"}
+		if _, err := d.db.AddMessage(ctx, tk.ID, db.NewMessage{Body: "No, the refund never arrived."}, requester, 20); err != nil {
+			t.Fatal(err)
+		}
+		m := d.box.waitFor(t, 5)[4]
+		threaded(t, m, "carlos@kinconecta.test", false)
+		if got, want := m.Get("Subject"), fmt.Sprintf("[Ticket #%d] Reply: Question about tour cancellation", tk.ID); got != want {
+			t.Fatalf("Subject = %q, want %q", got, want)
+		}
+		for _, want := range []string{"Ana Martínez wrote on ticket", "No, the refund never arrived.", "this reply opened it again",
+			fmt.Sprintf("%s/agent/tickets/%d", testBaseURL, tk.ID)} {
+			if !strings.Contains(m.Text, want) {
+				t.Fatalf("the reply notice lacks %q:\n%s", want, m.Text)
+			}
+		}
+		if m.Header.Get("Reply-To") != "" || trackLink.MatchString(m.Text) {
+			t.Fatalf("an agent's email must carry neither the requester's reply address nor a private link")
+		}
+	})
+
 	t.Run("Closed", func(t *testing.T) {
 		status := "closed"
 		if _, err := d.db.UpdateTicket(ctx, tk.ID, db.TicketPatch{Status: &status}, db.Actor{Type: "agent", ID: carlos.ID, Name: carlos.Name}); err != nil {
 			t.Fatal(err)
 		}
-		m := d.box.waitFor(t, 5)[4]
+		m := d.box.waitFor(t, 6)[5]
 		threaded(t, m, "ana.martinez@example.com", false)
 		if !strings.Contains(m.Text, fmt.Sprintf("Your request #%d is now closed", tk.ID)) {
 			t.Fatalf("closed email:\n%s", m.Text)
@@ -172,8 +193,8 @@ func TestNotifications(t *testing.T) {
 				t.Fatalf("%s notifications: %v, %v", status, rows, err)
 			}
 		}
-		if got := len(d.box.messages()); got != 5 {
-			t.Fatalf("%d emails, want 5", got)
+		if got := len(d.box.messages()); got != 6 {
+			t.Fatalf("%d emails, want 6", got)
 		}
 	})
 }

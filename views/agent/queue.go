@@ -50,6 +50,7 @@ type QueueFilter struct {
 	Role     string
 	Priority string
 	Assignee string // "", "me" or "unassigned"
+	Awaiting string // "", "agent" or "requester"
 	Sort     string // the API's sort values; "" is newest first
 }
 
@@ -81,8 +82,12 @@ type QueueRow struct {
 	Priority     string // canonical, for its emphasis
 	PriorityText string
 	Assignee     string // "" when nobody has it
-	Updated      Stamp
-	Checked      bool // selected in a refused bulk form
+	// Waiting says who the conversation waits on, and for how long when
+	// it is us ("Waiting on us · 3 h"); "" on closed tickets.
+	Waiting   string
+	WaitingUs bool
+	Updated   Stamp
+	Checked   bool // selected in a refused bulk form
 }
 
 // Stamp is an instant as the page shows it and as <time> carries it.
@@ -163,6 +168,15 @@ func QueueSnippet(s, start, end string) []QueueSnippetPart {
 	return parts
 }
 
+// waitingClass sets a ticket waiting on us apart from one waiting on the
+// requester: the first needs someone, the second does not.
+func waitingClass(us bool) string {
+	if us {
+		return "mt-1 block text-xs font-semibold text-amber-900"
+	}
+	return "mt-1 block text-xs text-slate-700"
+}
+
 // statusBadge colours a status; every pair keeps a contrast above 4.5:1.
 func statusBadge(status string) string {
 	base := "inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold "
@@ -234,6 +248,7 @@ func (q Queue) sorts() []QueueOption {
 		{Value: "createdAt", Label: l.T("queue.sort.oldest")},
 		{Value: "-updatedAt", Label: l.T("queue.sort.updated")},
 		{Value: "updatedAt", Label: l.T("queue.sort.stale")},
+		{Value: "lastMessageAt", Label: l.T("queue.sort.waiting")},
 	}
 }
 

@@ -398,8 +398,8 @@ func prepareInserts(tx *sql.Tx) (*inserts, error) {
 		head, row string
 	}{
 		{&ins.ticket, `INSERT OR FAIL INTO tickets (id, role_context, full_name, email, subject, category_id, message,
-			status, priority, language, access_token_hash, created_at, updated_at) VALUES `,
-			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			status, priority, language, access_token_hash, created_at, updated_at, awaiting, last_message_at) VALUES `,
+			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&ins.event, `INSERT OR FAIL INTO ticket_events (ticket_id, actor_type, actor_name, field, from_value, to_value, created_at) VALUES `,
 			`(?, ?, ?, 'status', nullif(?, ''), ?, ?)`},
 		{&ins.message, `INSERT OR FAIL INTO messages (ticket_id, author_type, author_name, body, internal, created_at) VALUES `,
@@ -446,8 +446,17 @@ const agentName = "Soporte Kinconecta"
 // add queues a ticket with its history, reply and file reference.
 func (ins *inserts) add(t ticket) {
 	created, updated := db.Time{Time: t.created}, db.Time{Time: t.updated}
+	// Who the conversation waits on, as the store keeps it: the generated
+	// reply is the agent's, so a replied ticket waits on its requester.
+	awaiting, lastMessage := any(db.AwaitingAgent), created
+	if t.reply != "" {
+		awaiting, lastMessage = db.AwaitingRequester, updated
+	}
+	if t.status == "closed" {
+		awaiting = nil
+	}
 	ins.ticket.add(t.id, t.role, t.name, t.email, t.subject, t.categoryID, t.message,
-		t.status, t.priority, t.lang, t.tokenHash, created, updated)
+		t.status, t.priority, t.lang, t.tokenHash, created, updated, awaiting, lastMessage)
 	first := t.status
 	if first != "created" {
 		first = "open"
