@@ -217,6 +217,9 @@ func TestAgentPagesAccessible(t *testing.T) {
 			if got := b.count(`[data-testid="thread"] [data-testid="file-preview"] img`); got != 2 {
 				t.Errorf("thread previews %d images, want 2", got)
 			}
+			b.do("ask to close", chromedp.Click(chromedp.CSS(`[data-testid="close-confirm"] > summary`)))
+			b.waitFor("the close confirmation", `document.querySelector('[data-testid="close-confirm"]').open`)
+			check("ticket-close-confirm", "")
 			open("reports", "/agent/reports", "reports.title")
 			open("settings", "/agent/settings", "settings.title")
 			if got := b.count(`[data-testid="agents"] [data-testid="agent"]`); got != 2 {
@@ -344,5 +347,91 @@ func TestAgentWithoutJavaScript(t *testing.T) {
 	}
 	if stored, err := a.DB.Ticket(t.Context(), tk.ID, false); err != nil || stored.Status != db.StatusResolved {
 		t.Errorf("stored ticket = %+v (%v), want it resolved", stored, err)
+	}
+}
+
+// TestAgentCloseConfirm closes a ticket from the workspace, with scripts
+// on and off: "Close…" only opens a disclosure saying what closing means,
+// and only its "Close for good" closes. Without a script it also sends a
+// close without the confirmation (as a form from an older page would):
+// the page comes back with the confirmation open and says why; and
+// reloading a refused form's address, where the browser was left, leads
+// back to the workspace instead of a 405.
+func TestAgentCloseConfirm(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		js   bool
+	}{{"WithScript", true}, {"WithoutScript", false}} {
+		t.Run(mode.name, func(t *testing.T) {
+			a := startApp(t)
+			a.agent(t)
+			tk, _ := a.newTicket(t, "Charged twice for the Xochimilco tour")
+			b := openTab(t, a, mode.js)
+			b.open("/agent/login")
+			b.signIn(agentEmail, agentPassword)
+			b.open(ticketPath(tk.ID))
+			if got, want := strings.Join(b.moves(), " "), "in_progress resolved closed"; got != want {
+				t.Fatalf("status moves = %q, want %q", got, want)
+			}
+			confirmShown := `document.querySelector('[data-testid="confirm-close"]').checkVisibility()`
+			if eval[bool](b, confirmShown) {
+				t.Fatal(`"Close for good" shows before anyone asked to close`)
+			}
+
+			if !mode.js {
+				// A reply refused without a script leaves the browser at
+				// the form's address; reloading it goes back to the form.
+				b.do("send a reply without choosing who sees it",
+					chromedp.SendKeys(chromedp.CSS(`[data-testid="compose-form"] textarea[name="body"]`), "Hello"),
+					chromedp.Click(chromedp.CSS(`[data-testid="compose-submit"]`)))
+				b.waitFor("the refusal", `document.readyState === 'complete' && document.querySelector('[data-testid="compose-form"] [data-testid="error-summary"]')`)
+				if got, want := b.path(), ticketPath(tk.ID)+"/messages"; got != want {
+					t.Fatalf("the refusal is at %q, want %q", got, want)
+				}
+				if got := b.open(b.path()); got != 200 {
+					t.Fatalf("reloading the refused form's address = %d, want 200", got)
+				}
+				if got, want := b.path(), ticketPath(tk.ID)+"#compose"; got != want {
+					t.Errorf("reloading landed on %q, want %q", got, want)
+				}
+
+				b.do("ask to close", chromedp.Click(chromedp.CSS(`[data-testid="close-confirm"] > summary`)))
+				eval[chromedp.Void](b, `document.querySelector('[data-testid="close-confirm"] input[name="confirm"]').remove()`)
+				b.do("close without the confirmation", chromedp.Click(chromedp.CSS(`[data-testid="confirm-close"]`)))
+				b.waitFor("the refusal", `document.readyState === 'complete' && document.querySelector('[data-testid="ticket-problem"]')`)
+				if got, want := b.text(`[data-testid="ticket-problem"]`), i18n.EN.T("ticket.err.confirmClose"); !strings.Contains(got, want) {
+					t.Errorf("refusal = %q, want %q", got, want)
+				}
+				if !eval[bool](b, `document.querySelector('[data-testid="close-confirm"]').open`) || !eval[bool](b, confirmShown) {
+					t.Error("the refusal does not show the close confirmation open")
+				}
+				b.checkAxe("agent-ticket-close-refused-noscript-en")
+				if stored, _ := a.DB.Ticket(t.Context(), tk.ID, false); stored.Status != db.StatusOpen {
+					t.Fatalf("stored status = %q after a close without confirmation, want open", stored.Status)
+				}
+				if got := b.open(b.path()); got != 200 {
+					t.Fatalf("reloading the refused close's address = %d, want 200", got)
+				}
+				b.waitForWorkspace("the workspace after reloading", tk.ID, `true`)
+			}
+
+			b.do("ask to close", chromedp.Click(chromedp.CSS(`[data-testid="close-confirm"] > summary`)))
+			b.waitFor(`"Close for good"`, confirmShown)
+			if got, want := b.text(`[data-testid="close-confirm"] p`), i18n.EN.T("ticket.close.explain"); got != want {
+				t.Errorf("the confirmation says %q, want %q", got, want)
+			}
+			if stored, _ := a.DB.Ticket(t.Context(), tk.ID, false); stored.Status != db.StatusOpen {
+				t.Fatalf("opening the confirmation changed the ticket to %q", stored.Status)
+			}
+			b.do("close for good", chromedp.Click(chromedp.CSS(`[data-testid="confirm-close"]`)))
+			closed := i18n.EN.T("status.closed")
+			b.waitForWorkspace("the closed ticket", tk.ID, `document.querySelector('[data-testid="ticket-status"]').innerText.includes(`+js(closed)+`)`)
+			if got, want := b.text(`[data-testid="ticket-notice"]`), i18n.EN.T("ticket.notice.status", closed); !strings.Contains(got, want) {
+				t.Errorf("notice after closing = %q, want %q", got, want)
+			}
+			if stored, _ := a.DB.Ticket(t.Context(), tk.ID, false); stored.Status != db.StatusClosed {
+				t.Errorf("stored status = %q, want closed", stored.Status)
+			}
+		})
 	}
 }

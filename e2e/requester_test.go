@@ -354,6 +354,9 @@ func TestTrackReply(t *testing.T) {
 			b.waitFor("the reply in the thread", `location.pathname === `+js("/track/"+token)+` && document.readyState === 'complete' &&
 				document.querySelectorAll('[data-testid="thread"] [data-testid="message"]').length === 3`)
 
+			if got, want := b.text(`[data-testid="track-sent"][role="status"]`), i18n.EN.T("track.sent.reply"); got != want {
+				t.Errorf("confirmation after sending = %q, want %q", got, want)
+			}
 			last := `[data-testid="thread"] [data-testid="message"]:last-child`
 			got := b.text(last)
 			if !strings.Contains(got, "Here it is: the charge appears twice.") || !strings.Contains(got, "statement.pdf") {
@@ -477,6 +480,17 @@ func TestResolution(t *testing.T) {
 			if got := b.currentStep(); got != string(tc.want) {
 				t.Errorf("current step = %q, want %q", got, tc.want)
 			}
+			sent := map[db.Status]string{db.StatusClosed: "track.sent.closed", db.StatusOpen: "track.sent.reopened"}[tc.want]
+			if got, want := b.text(`[data-testid="track-sent"][role="status"]`), i18n.EN.T(sent); got != want {
+				t.Errorf("confirmation = %q, want %q", got, want)
+			}
+			// Resolved straight from open: in progress never happened.
+			if got, want := b.stepStates(), map[db.Status]string{db.StatusClosed: "done done skipped done current", db.StatusOpen: "done current todo todo todo"}[tc.want]; got != want {
+				t.Errorf("steps = %q, want %q", got, want)
+			}
+			if closed := b.text(`[data-testid="track-closed"]`); tc.want == db.StatusClosed && !strings.Contains(closed, i18n.EN.T("track.closedText")) {
+				t.Errorf("closing card = %q, want the thanks for confirming", closed)
+			}
 			if got := a.ticketByToken(t, token).Status; got != tc.want {
 				t.Errorf("stored status = %q, want %q", got, tc.want)
 			}
@@ -492,23 +506,106 @@ func TestResolution(t *testing.T) {
 }
 
 // currentStep is the status the step bar marks as current, by its
-// data-status, and checks the done/to-come states around it.
+// data-status, and checks the states around it: before it, done or
+// skipped (a state the ticket never went through), never to come; after
+// it, to come.
 func (b *tab) currentStep() string {
 	b.t.Helper()
-	steps := eval[[]map[string]string](b, `Array.from(document.querySelectorAll('[data-testid="status-steps"] > li')).map(li => ({
-		status: li.dataset.status || '', state: li.dataset.state || '', current: li.getAttribute('aria-current') || ''}))`)
 	current, seen := "", false
-	for _, s := range steps {
+	for _, s := range b.steps() {
 		switch {
 		case s["current"] == "step":
 			current, seen = s["status"], true
-		case !seen && s["state"] != "done":
-			b.t.Errorf("step %q before the current one is %q, want done", s["status"], s["state"])
-		case seen && s["state"] == "done":
-			b.t.Errorf("step %q after the current one is marked done", s["status"])
+		case !seen && s["state"] != "done" && s["state"] != "skipped":
+			b.t.Errorf("step %q before the current one is %q, want done or skipped", s["status"], s["state"])
+		case seen && s["state"] != "todo":
+			b.t.Errorf("step %q after the current one is %q, want todo", s["status"], s["state"])
 		}
 	}
 	return current
+}
+
+// steps is the step bar as the page shows it: each step's status, state,
+// aria-current, whether it shows a tick, and its label's rendered text.
+func (b *tab) steps() []map[string]string {
+	b.t.Helper()
+	return eval[[]map[string]string](b, `Array.from(document.querySelectorAll('[data-testid="status-steps"] > li')).map(li => ({
+		status: li.dataset.status || '', state: li.dataset.state || '', current: li.getAttribute('aria-current') || '',
+		tick: li.querySelector('.step-dot svg') ? 'yes' : 'no', label: li.querySelector('.step-label').innerText.replace(/\s+/g, ' ').trim()}))`)
+}
+
+// stepStates is each step's state, in order, joined by spaces.
+func (b *tab) stepStates() string {
+	b.t.Helper()
+	var states []string
+	for _, s := range b.steps() {
+		states = append(states, s["state"])
+	}
+	return strings.Join(states, " ")
+}
+
+// TestTrackClosedBySupport opens, in both languages, the page of a ticket
+// support closed straight from open: the step bar ticks only what
+// happened (received, open) and shows the two states it never went
+// through as skipped, with the word on screen; the closing card says
+// support closed it, without thanking the requester for something they
+// never said, and links to a new request.
+func TestTrackClosedBySupport(t *testing.T) {
+	a := startApp(t)
+	tk, token := a.newTicket(t, "Change of meeting point")
+	a.setStatus(t, a.agent(t), tk.ID, db.StatusClosed)
+	for _, lang := range i18n.Langs {
+		t.Run(string(lang), func(t *testing.T) {
+			b := openTab(t, a, false)
+			b.open("/track/" + token + "?lang=" + string(lang))
+			if got, want := b.stepStates(), "done done skipped skipped current"; got != want {
+				t.Fatalf("steps = %q, want %q", got, want)
+			}
+			for _, s := range b.steps() {
+				if s["state"] != "skipped" {
+					continue
+				}
+				if want := lang.T("status."+s["status"]) + " " + lang.T("track.stepSkipped"); s["tick"] != "no" || !strings.EqualFold(s["label"], want) {
+					t.Errorf("skipped step %s: tick %s, reads %q; want no tick and %q", s["status"], s["tick"], s["label"], want)
+				}
+			}
+			got := b.text(`[data-testid="track-closed"]`)
+			if want := lang.T("track.closedBySupport"); !strings.Contains(got, want) {
+				t.Errorf("closing card = %q, want %q", got, want)
+			}
+			if thanks := lang.T("track.closedText"); strings.Contains(got, thanks) {
+				t.Errorf("closing card thanks the requester (%q), who said nothing", thanks)
+			}
+			if b.count(`[data-testid="track-closed"] a[href="/"]`) != 1 {
+				t.Error("the closing card does not link to a new request")
+			}
+		})
+	}
+}
+
+// TestTrackReplyRefusedThenReloaded sends an empty reply without a
+// script: the refusal shows at the form's address, and reloading that
+// address (as a person does after a refusal, or coming back to it) lands
+// on the tracking page's reply form, not on a 405.
+func TestTrackReplyRefusedThenReloaded(t *testing.T) {
+	a := startApp(t)
+	_, token := a.newTicket(t, "Refund for a cancelled tour")
+	b := openTab(t, a, false)
+	b.open("/track/" + token)
+	b.do("send an empty reply", chromedp.Click(chromedp.CSS(`[data-testid="reply-submit"]`)))
+	b.waitFor("the refusal", `document.readyState === 'complete' && document.querySelector('[data-testid="error-summary"]')`)
+	if got, want := b.path(), "/track/"+token+"/reply"; got != want {
+		t.Fatalf("the refusal is at %q, want %q", got, want)
+	}
+	if got := b.open(b.path()); got != 200 {
+		t.Fatalf("reloading the refused reply's address = %d, want 200", got)
+	}
+	if got, want := b.path(), "/track/"+token+"#reply"; got != want {
+		t.Errorf("reloading landed on %q, want %q", got, want)
+	}
+	if b.count(`[data-testid="reply-form"]`) != 1 {
+		t.Error("no reply form after reloading")
+	}
 }
 
 // TestRequesterPagesAccessible runs axe-core on every requester page in
@@ -567,6 +664,10 @@ func TestRequesterPagesAccessible(t *testing.T) {
 			}
 			if got := b.count(`[data-testid="thread"] a[href*="/files/"]`); got != 4 {
 				t.Errorf("thread shows %d files, want 4", got)
+			}
+			check("track-sent", 200, "/track/"+token+"?sent=reply")
+			if got, want := b.text(`[data-testid="track-sent"]`), lang.T("track.sent.reply"); got != want {
+				t.Errorf("confirmation = %q, want %q", got, want)
 			}
 			check("track-resolved", 200, "/track/"+resolvedToken)
 			check("track-closed", 200, "/track/"+closedToken)

@@ -16,7 +16,8 @@ import (
 // workflow, so some may be refused while the rest change. It answers 303
 // back to the same queue view, whose next load shows what changed and
 // why each refused ticket was refused; a form that cannot be applied at
-// all (nothing selected, nothing to change) comes back with 422.
+// all (nothing selected, nothing to change, a close not confirmed)
+// comes back with 422.
 func (h *Handler) queueBulk(c *fiber.Ctx) error {
 	form, err := readForm(c) // read and checked by the route's csrfGuard
 	if err != nil {
@@ -78,11 +79,17 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 			Message: lang.T("queue.bulk.errTooMany", lang.Number(maxListLimit))})
 	}
 	if sent.Status != "" {
-		if st, ok := db.ParseStatus(sent.Status); ok {
+		st, ok := db.ParseStatus(sent.Status)
+		switch {
+		case !ok:
+			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errStatus")})
+		case st == db.StatusClosed && form.Get("confirm") != string(db.StatusClosed):
+			// Closing is final: as in the workspace, it takes the
+			// form's explicit confirmation, for every ticket selected.
+			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errConfirmClose")})
+		default:
 			s := string(st)
 			patch.Status = &s
-		} else {
-			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errStatus")})
 		}
 	}
 	if sent.Assignee != "" {

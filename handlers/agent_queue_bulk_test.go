@@ -102,6 +102,8 @@ func TestQueueBulk(t *testing.T) {
 		{"ErrNoChange", queueBulkForm(back, []int64{fresh2}), []string{"Choose a new status or who to assign them to."}},
 		{"ErrStatus", queueBulkForm(back, []int64{fresh2}, "status", "done"), []string{"Choose a status from the list."}},
 		{"ErrAssignee", queueBulkForm(back, []int64{fresh2}, "assigneeId", "9999"), []string{"Choose an active agent from the list."}},
+		{"ErrCloseUnconfirmed", queueBulkForm(back, []int64{fresh2}, "status", "closed"), []string{"Closing is final"}},
+		{"ErrCloseConfirmedOtherwise", queueBulkForm(back, []int64{fresh2}, "status", "closed", "confirm", "yes"), []string{"Closing is final"}},
 	}
 	for _, tc := range invalid {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,6 +133,22 @@ func TestQueueBulk(t *testing.T) {
 		})
 	}
 
+	t.Run("FormOffersTheConfirmation", func(t *testing.T) {
+		box := one(t, html(t, me.get(t, "/agent")), `form[data-testid="bulk-form"] input[type="checkbox"][name="confirm"]`)
+		if v, _ := box.Attr("value"); v != "closed" {
+			t.Fatalf("the bulk form's confirmation sends %q, want closed", v)
+		}
+	})
+	t.Run("CloseConfirmed", func(t *testing.T) {
+		r := me.postForm(t, "/agent/bulk", queueBulkForm("/agent", []int64{fresh1}, "status", "closed", "confirm", "closed"))
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("status %d, want 303: %.300s", r.StatusCode, r.Body)
+		}
+		if got := s.queueStatus(t, fresh1).Status; got != db.StatusClosed {
+			t.Fatalf("ticket is %s, want closed", got)
+		}
+	})
+
 	t.Run("BackStaysInTheQueue", func(t *testing.T) {
 		for _, evil := range []string{"https://evil.example/agent", "//evil.example/agent", "/agent/settings", "/track/x"} {
 			r := me.postForm(t, "/agent/bulk", queueBulkForm(evil, []int64{fresh2}, "status", "in_progress"))
@@ -157,7 +175,7 @@ func TestQueueBulkCSRF(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			form := queueBulkForm("/agent", []int64{id}, "status", "closed", "assigneeId", strconv.FormatInt(me.User.ID, 10))
+			form := queueBulkForm("/agent", []int64{id}, "status", "closed", "confirm", "closed", "assigneeId", strconv.FormatInt(me.User.ID, 10))
 			token := tc.token
 			if token == "" && tc.headers != nil {
 				token = me.csrf(t) // the right token, from the wrong site

@@ -16,6 +16,9 @@ func (h *Handler) ticketRoutes() []Route {
 		{"POST", "/agent/tickets/:id/messages", Agent, false, MultipartBody, h.ticketMessage},
 		{"POST", "/agent/tickets/:id/status", Agent, false, FormBody, h.ticketStatus},
 		{"POST", "/agent/tickets/:id/details", Agent, false, FormBody, h.ticketDetails},
+		{"GET", "/agent/tickets/:id/messages", Agent, false, NoBody, h.ticketFormAddress("#compose")},
+		{"GET", "/agent/tickets/:id/status", Agent, false, NoBody, h.ticketFormAddress("")},
+		{"GET", "/agent/tickets/:id/details", Agent, false, NoBody, h.ticketFormAddress("")},
 		{"GET", "/agent/tickets/:id/files/:attachmentId", Agent, false, NoBody, h.ticketFile},
 	}
 }
@@ -31,6 +34,20 @@ func (h *Handler) ticketPage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.renderTicket(c, fiber.StatusOK, t, func(v *agent.Ticket) { v.Notice = notice })
+}
+
+// ticketFormAddress handles GET on a form's address. A refused form sent
+// without a script is shown at the address it posted to; reloading it,
+// or coming back to it, asks for that address with GET, which leads back
+// to the workspace (at anchor) rather than to a 405.
+func (h *Handler) ticketFormAddress(anchor string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		t, err := h.workspaceTicket(c)
+		if err != nil {
+			return err
+		}
+		return c.Redirect(ticketBase(t.ID)+anchor, fiber.StatusSeeOther)
+	}
 }
 
 // workspaceTicket is the ticket the address names, with every file,

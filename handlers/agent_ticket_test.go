@@ -230,8 +230,8 @@ func TestAgentTicketAccess(t *testing.T) {
 			}
 		})
 	}
-	if routes != 5 {
-		t.Fatalf("%d workspace routes, want 5", routes)
+	if routes != 8 {
+		t.Fatalf("%d workspace routes, want 8", routes)
 	}
 	tk, _ := s.DB.Ticket(t.Context(), c.ID, true)
 	msgs, _ := s.DB.Messages(t.Context(), c.ID, true)

@@ -17,7 +17,9 @@ import (
 // buttons. The workflow is the store's to enforce; a move it refuses (a
 // page left open while someone else changed the ticket) comes back as the
 // page with the reason (409). Pressing a button twice lands on the page
-// unchanged rather than refusing the second press.
+// unchanged rather than refusing the second press. Closing is final, so
+// it also takes the form's confirmation (closeConfirmed); without it the
+// page comes back with the confirmation open (422).
 func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 	t, err := h.workspaceTicket(c)
 	if err != nil {
@@ -30,6 +32,12 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 	if to == t.Status {
 		return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
 	}
+	if to == db.StatusClosed && !closeConfirmed(c) {
+		lang := pageLang(c)
+		return h.renderTicket(c, fiber.StatusUnprocessableEntity, t, func(v *agent.Ticket) {
+			v.Problem, v.ConfirmClose = lang.T("ticket.err.confirmClose"), true
+		})
+	}
 	s := string(to)
 	if _, err := h.db.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{Status: &s}, principal(c).Actor); err != nil {
 		return h.refuseUpdate(c, t, err, nil)
@@ -38,6 +46,14 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
+}
+
+// closeConfirmed reports whether the form carries the deliberate second
+// step a close from the desk needs (confirm=closed): the close form's own
+// field, which a form that merely names the status does not send. The API
+// (PATCH) takes no such field: its callers are programs.
+func closeConfirmed(c *fiber.Ctx) bool {
+	return formValue(c, "confirm") == string(db.StatusClosed)
 }
 
 // ticketDetails handles POST /agent/tickets/{id}/details: the assignee

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/kinconecta/helpdesk/db"
 )
 
@@ -42,6 +44,9 @@ func TestAgentTicketStatusChange(t *testing.T) {
 			before, _ := s.DB.Events(t.Context(), c.ID)
 			b := s.signIn(t, db.RoleAgent)
 			form := url.Values{"status": {tc.to}}
+			if tc.to == "closed" {
+				form.Set("confirm", "closed") // the close form's second step (TestAgentTicketCloseConfirm)
+			}
 			if tc.forge {
 				form.Set("csrf", "forged")
 			}
@@ -79,6 +84,120 @@ func TestAgentTicketStatusChange(t *testing.T) {
 			history := texts(d, `[data-testid="event"] p`)
 			if want := b.User.Name + " changed the status from " + labelOr("en", "status."+last.From, "") + " to " + label; history[len(history)-1] != want {
 				t.Fatalf("history ends %q, want %q", history[len(history)-1], want)
+			}
+		})
+	}
+}
+
+// Closing is final, so the workspace asks twice: "Close…" opens a
+// disclosure that says what closing means, whose own form carries the
+// confirmation; a close without it is refused with the confirmation open.
+func TestAgentTicketCloseConfirm(t *testing.T) {
+	t.Run("OfferedBehindASecondStep", func(t *testing.T) {
+		s := newTestServer(t)
+		c := s.createTicket(t, nil)
+		b := s.signIn(t, db.RoleAgent)
+		d := b.workspace(t, c.ID)
+		confirm := one(t, d, `details[data-testid="close-confirm"]`)
+		if _, open := confirm.Attr("open"); open {
+			t.Fatal("the close confirmation is open before anyone asked to close")
+		}
+		if got := text(one(t, d, `details[data-testid="close-confirm"] > summary[data-testid="move"][data-status="closed"]`)); got != "Close…" {
+			t.Errorf("the close step reads %q", got)
+		}
+		if got := text(confirm.Find("p")); !strings.Contains(got, "the requester can no longer reply") {
+			t.Errorf("the confirmation says %q, want what closing means", got)
+		}
+		form := one(t, d, `details[data-testid="close-confirm"] form`)
+		if got := form.Find(`input[name="confirm"]`).AttrOr("value", ""); got != "closed" {
+			t.Errorf("the close form's confirm is %q", got)
+		}
+		if got := text(form.Find(`button[data-testid="confirm-close"]`)); got != "Close for good" {
+			t.Errorf("the close button reads %q", got)
+		}
+		// No form outside the confirmation closes in one press.
+		d.Find(`form input[name="status"][value="closed"]`).Each(func(_ int, in *goquery.Selection) {
+			if in.Closest(`details[data-testid="close-confirm"]`).Length() == 0 {
+				t.Error("a status form outside the confirmation closes the ticket")
+			}
+		})
+	})
+	tests := []struct {
+		name    string
+		confirm []string // the form's confirm values
+		lang    string
+		status  int
+		want    db.Status
+		problem string
+	}{
+		{"ErrUnconfirmed", nil, "en", 422, db.StatusOpen, "The ticket was not closed: closing is final"},
+		{"ErrUnconfirmedES", nil, "es", 422, db.StatusOpen, "No se ha cerrado el ticket: cerrar es definitivo"},
+		{"ErrConfirmedOtherwise", []string{"yes"}, "en", 422, db.StatusOpen, "closing is final"},
+		{"OK", []string{"closed"}, "en", 303, db.StatusClosed, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			c := s.createTicket(t, nil)
+			b := s.signIn(t, db.RoleAgent)
+			b.get(t, "/agent?lang="+tc.lang)
+			before, _ := s.DB.Events(t.Context(), c.ID)
+			r := b.postForm(t, ticketPath(c.ID, "status"), url.Values{"status": {"closed"}, "confirm": tc.confirm})
+			if r.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d; body %.300s", r.StatusCode, tc.status, r.Body)
+			}
+			tk, _ := s.DB.Ticket(t.Context(), c.ID, true)
+			if tk.Status != tc.want {
+				t.Fatalf("ticket is %s, want %s", tk.Status, tc.want)
+			}
+			if tc.status == http.StatusSeeOther {
+				seeOther(t, r, c.ID)
+				if got := text(one(t, b.workspace(t, c.ID), `[data-testid="ticket-notice"]`)); got != "The status is now Closed." {
+					t.Fatalf("notice %q", got)
+				}
+				return
+			}
+			if after, _ := s.DB.Events(t.Context(), c.ID); len(after) != len(before) {
+				t.Fatalf("a refused close recorded %d events", len(after)-len(before))
+			}
+			d := html(t, r)
+			if got := text(one(t, d, `[data-testid="ticket-problem"]`)); !strings.Contains(got, tc.problem) {
+				t.Fatalf("problem %q, want it to say %q", got, tc.problem)
+			}
+			if _, open := one(t, d, `details[data-testid="close-confirm"]`).Attr("open"); !open {
+				t.Fatal("the refusal does not show the confirmation open")
+			}
+		})
+	}
+}
+
+// A refused form sent without a script is shown at the address it posted
+// to; asking for that address again (a reload, the back button) leads
+// back to the workspace, never to a 405.
+func TestAgentTicketFormAddresses(t *testing.T) {
+	s := newTestServer(t)
+	c := s.createTicket(t, nil)
+	b := s.signIn(t, db.RoleAgent)
+	r := b.compose(t, c.ID, b.csrf(t), "", "no audience chosen")
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("compose without an audience: %d, want 422", r.StatusCode)
+	}
+	tests := []struct{ sub, want string }{
+		{"messages", ticketPath(c.ID) + "#compose"},
+		{"status", ticketPath(c.ID)},
+		{"details", ticketPath(c.ID)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sub, func(t *testing.T) {
+			r := b.get(t, ticketPath(c.ID, tc.sub))
+			if r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("GET %s: %d, want 303", ticketPath(c.ID, tc.sub), r.StatusCode)
+			}
+			if got := r.Header.Get("Location"); got != tc.want {
+				t.Fatalf("Location %q, want %q", got, tc.want)
+			}
+			if r := b.get(t, ticketPath(c.ID+1000, tc.sub)); r.StatusCode != http.StatusNotFound {
+				t.Fatalf("another ticket's %s: %d, want 404", tc.sub, r.StatusCode)
 			}
 		})
 	}

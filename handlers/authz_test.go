@@ -78,6 +78,7 @@ var authzTable = map[string]access{
 	"POST /":                                openToAll,
 	"GET /track/:token":                     openToAll,
 	"POST /track/:token/reply":              openToAll,
+	"GET /track/:token/reply":               openToAll,
 	"POST /track/:token/close":              openToAll,
 	"POST /track/:token/reopen":             openToAll,
 	"GET /track/:token/files/:attachmentId": openToAll,
@@ -96,6 +97,9 @@ var authzTable = map[string]access{
 	"POST /agent/tickets/:id/messages":           agentDesk,
 	"POST /agent/tickets/:id/status":             agentDesk,
 	"POST /agent/tickets/:id/details":            agentDesk,
+	"GET /agent/tickets/:id/messages":            agentDesk,
+	"GET /agent/tickets/:id/status":              agentDesk,
+	"GET /agent/tickets/:id/details":             agentDesk,
 	"GET /agent/tickets/:id/files/:attachmentId": agentDesk,
 	"GET /agent/reports":                         agentDesk,
 

@@ -23,7 +23,52 @@ func (h *Handler) trackPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	t.Sent = sentShown(c.Query("sent"), t)
 	return render(c, fiber.StatusOK, pages.TrackPage(t))
+}
+
+// What the requester just did, as the redirect after their form tells the
+// page (?sent=…) so that the page can confirm it. The address carries only
+// which of these it was, nothing the requester typed.
+const (
+	sentReply    = "reply"
+	sentClosed   = "closed"
+	sentReopened = "reopened"
+)
+
+// sentShown is the confirmation the page shows for ?sent=: only one the
+// ticket as it is now still bears out, so a link or a reload never claims
+// what is no longer true (a "closed" confirmation on a ticket that is not
+// closed by its requester, "reopened" on one resolved again since).
+func sentShown(sent string, t pages.Track) string {
+	switch sent {
+	case sentReply:
+		return sent
+	case sentClosed:
+		if t.Status == string(db.StatusClosed) && t.ClosedByRequester {
+			return sent
+		}
+	case sentReopened:
+		if t.Status == string(db.StatusOpen) || t.Status == string(db.StatusInProgress) {
+			return sent
+		}
+	}
+	return ""
+}
+
+// sentTo is the tracking page's address confirming what was just done.
+func (t tracked) sentTo(what string) string { return t.base() + "?sent=" + what }
+
+// trackReplyForm handles GET /track/{token}/reply. A refused reply sent
+// without a script is shown at the form's address; reloading it or
+// coming back to it later asks for that address with GET, which leads to
+// the reply form on the page rather than to a 405.
+func (h *Handler) trackReplyForm(c *fiber.Ctx) error {
+	tt, err := h.trackedTicket(c)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(tt.base()+"#reply", fiber.StatusSeeOther)
 }
 
 // tracked is the ticket a tracking address names.
@@ -63,26 +108,44 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	if err != nil {
 		return pages.Track{}, err
 	}
+	// The history tells which states the ticket really went through, and
+	// who closed it; of it only statuses and actor types reach the page.
+	events, err := h.db.Events(ctx, t.ID)
+	if err != nil {
+		return pages.Track{}, err
+	}
+	var visited []string
+	closedByRequester := false
+	for _, e := range events {
+		if e.Field != "status" {
+			continue
+		}
+		visited = append(visited, e.To)
+		if e.To == string(db.StatusClosed) {
+			closedByRequester = e.ActorType == "requester"
+		}
+	}
 	// The requester's room counts only the files they can see (the store
 	// counts internal notes' files apart): counting the agents' private
 	// files in would tell of them.
 	filesLeft := max(h.cfg.MaxFiles-len(t.Attachments), 0)
 	number := strconv.FormatInt(t.ID, 10)
 	v := pages.Track{
-		Meta:         pageMeta(c, lang.T("track.title", number)),
-		CSRF:         h.csrfToken(c),
-		Base:         tt.base(),
-		TrackingURL:  h.trackingURL(tt.token),
-		Number:       t.ID,
-		Subject:      t.Subject,
-		Category:     categoryLabel(t, lang),
-		Status:       string(t.Status),
-		Opened:       pageTime(lang, t.CreatedAt.Time, false),
-		Steps:        components.StepsFor(lang, string(t.Status)),
-		Awaiting:     t.Status == db.StatusCreated || t.Status == db.StatusOpen,
-		MaxFileBytes: h.cfg.MaxFileBytes,
-		FilesLeft:    filesLeft,
-		Accept:       db.AllowedTypes,
+		Meta:              pageMeta(c, lang.T("track.title", number)),
+		CSRF:              h.csrfToken(c),
+		Base:              tt.base(),
+		TrackingURL:       h.trackingURL(tt.token),
+		Number:            t.ID,
+		Subject:           t.Subject,
+		Category:          categoryLabel(t, lang),
+		Status:            string(t.Status),
+		Opened:            pageTime(lang, t.CreatedAt.Time, false),
+		Steps:             components.StepsFor(lang, string(t.Status), visited),
+		ClosedByRequester: closedByRequester,
+		Awaiting:          t.Status == db.StatusCreated || t.Status == db.StatusOpen,
+		MaxFileBytes:      h.cfg.MaxFileBytes,
+		FilesLeft:         filesLeft,
+		Accept:            db.AllowedTypes,
 	}
 	// The request itself opens the conversation, with the files sent with
 	// it (or added later through the API, which belong to no message).

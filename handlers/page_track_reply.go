@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -12,8 +13,8 @@ import (
 var replyFields = []string{"body", "attachments"}
 
 // trackReply handles POST /track/{token}/reply: the requester's message,
-// with files, stored all or nothing; 303 back to the page, or the page
-// again with the form's messages and what was typed.
+// with files, stored all or nothing; 303 back to the page, which confirms
+// it, or the page again with the form's messages and what was typed.
 func (h *Handler) trackReply(c *fiber.Ctx) error {
 	tt, err := h.trackedTicket(c)
 	if err != nil {
@@ -37,7 +38,7 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 		form.Discard()
 		return h.refuseReply(c, tt, err, form.Values["body"], len(form.Files) > 0)
 	}
-	return c.Redirect(tt.base(), fiber.StatusSeeOther)
+	return c.Redirect(tt.sentTo(sentReply), fiber.StatusSeeOther)
 }
 
 // refuseReply shows the tracking page again with the reply form's

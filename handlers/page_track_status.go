@@ -9,8 +9,14 @@ import (
 // trackResolution handles the resolved ticket's two buttons: POST
 // /track/{token}/close ("this solved it") and /reopen ("still a
 // problem"). Only a resolved ticket asks the question; pressing a button
-// twice (a double click, a resent form) lands on the page unchanged.
+// twice (a double click, a resent form) lands on the page unchanged. The
+// page then says what happened: the browser shows the last answer only,
+// so the second press confirms it too.
 func (h *Handler) trackResolution(to db.Status) fiber.Handler {
+	sent := sentReopened
+	if to == db.StatusClosed {
+		sent = sentClosed
+	}
 	return func(c *fiber.Ctx) error {
 		tt, err := h.trackedTicket(c)
 		if err != nil {
@@ -18,7 +24,7 @@ func (h *Handler) trackResolution(to db.Status) fiber.Handler {
 		}
 		switch tt.ticket.Status {
 		case to:
-			return c.Redirect(tt.base(), fiber.StatusSeeOther)
+			return c.Redirect(tt.sentTo(sent), fiber.StatusSeeOther)
 		case db.StatusResolved:
 		default:
 			return &db.Error{Code: db.ECONFLICT, Message: "only a resolved ticket can be confirmed or reopened",
@@ -30,6 +36,6 @@ func (h *Handler) trackResolution(to db.Status) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Redirect(tt.base(), fiber.StatusSeeOther)
+		return c.Redirect(tt.sentTo(sent), fiber.StatusSeeOther)
 	}
 }

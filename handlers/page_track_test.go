@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
 )
@@ -241,8 +244,8 @@ func TestTrackReply(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.status == http.StatusSeeOther {
-				if got := r.Header.Get("Location"); got != page {
-					t.Fatalf("Location %q, want %q", got, page)
+				if got, want := r.Header.Get("Location"), page+"?sent=reply"; got != want {
+					t.Fatalf("Location %q, want %q", got, want)
 				}
 				if len(msgs) != 1 || msgs[0].Author.Type != db.AuthorRequester || msgs[0].Body != tc.body || len(msgs[0].Attachments) != 1 {
 					t.Fatalf("stored %+v", msgs)
@@ -336,8 +339,9 @@ func TestTrackResolution(t *testing.T) {
 			if r.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d", r.StatusCode, tc.status)
 			}
-			if tc.status == http.StatusSeeOther && r.Header.Get("Location") != page {
-				t.Fatalf("Location %q", r.Header.Get("Location"))
+			sent := map[string]string{"close": "closed", "reopen": "reopened"}[tc.action]
+			if tc.status == http.StatusSeeOther && r.Header.Get("Location") != page+"?sent="+sent {
+				t.Fatalf("Location %q, want the page confirming %s", r.Header.Get("Location"), sent)
 			}
 			tk, _ := s.DB.Ticket(t.Context(), c.ID, true)
 			if got := string(tk.Status); got != tc.wantFrom {
@@ -352,5 +356,219 @@ func TestTrackResolution(t *testing.T) {
 				t.Fatalf("last event %+v, want the requester's move", last)
 			}
 		})
+	}
+}
+
+// The step bar ticks only the states the ticket really went through: a
+// state skipped on the way shows as skipped, never done; states after the
+// current one are still to come, even when an earlier round reached them.
+func TestTrackSteps(t *testing.T) {
+	tests := []struct {
+		name  string
+		moves []string // agents' status changes after creation (as open)
+		want  string   // each step's state, in workflow order
+	}{
+		{"Open", nil, "done current todo todo todo"},
+		{"InProgress", []string{"in_progress"}, "done done current todo todo"},
+		{"ClosedStraightFromOpen", []string{"closed"}, "done done skipped skipped current"},
+		{"ResolvedWithoutProgress", []string{"resolved"}, "done done skipped current todo"},
+		{"ClosedAfterEveryStep", []string{"in_progress", "resolved", "closed"}, "done done done done current"},
+		{"Reopened", []string{"in_progress", "resolved", "open"}, "done current todo todo todo"},
+		{"ReopenedAndResolvedAgain", []string{"resolved", "open", "resolved"}, "done done skipped current todo"},
+		{"WorkedOnInAnEarlierRound", []string{"in_progress", "resolved", "open", "resolved"}, "done done done current todo"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			c, page := s.trackedTicket(t, nil)
+			for _, st := range tc.moves {
+				s.setStatus(t, c.ID, st)
+			}
+			d := html(t, s.newBrowser(t).get(t, page))
+			var states []string
+			d.Find(`[data-testid="status-steps"] > li`).Each(func(_ int, li *goquery.Selection) {
+				states = append(states, li.AttrOr("data-state", ""))
+				label := text(li.Find(".step-label"))
+				ticked := li.Find(".step-dot svg").Length() == 1
+				switch li.AttrOr("data-state", "") {
+				case "skipped":
+					if ticked || !strings.HasSuffix(label, "Skipped") {
+						t.Errorf("skipped step %s: ticked %v, reads %q; want no tick and the word Skipped", li.AttrOr("data-status", ""), ticked, label)
+					}
+				case "done":
+					if !ticked || !strings.HasSuffix(label, "(done)") {
+						t.Errorf("done step %s: ticked %v, reads %q", li.AttrOr("data-status", ""), ticked, label)
+					}
+				default:
+					if ticked {
+						t.Errorf("step %s is ticked but %s", li.AttrOr("data-status", ""), li.AttrOr("data-state", ""))
+					}
+				}
+			})
+			if got := strings.Join(states, " "); got != tc.want {
+				t.Fatalf("steps %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("CreatedThenClosed", func(t *testing.T) {
+		// A request stored as "created" (not yet triaged) and closed from
+		// there: its arrival happened, nothing else did.
+		s := newTestServer(t)
+		tk, token, err := s.DB.CreateTicket(t.Context(), db.NewTicket{RoleContext: "tourist", FullName: "Ana Martínez",
+			Email: "ana@example.com", Subject: "Spam?", Category: "General Inquiry", Message: "Hello", Status: "created"},
+			db.Actor{Type: "requester", Name: "Ana Martínez"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.setStatus(t, tk.ID, "closed")
+		d := html(t, s.newBrowser(t).get(t, "/track/"+token+"?lang=es"))
+		var states []string
+		d.Find(`[data-testid="status-steps"] > li`).Each(func(_ int, li *goquery.Selection) {
+			states = append(states, li.AttrOr("data-state", ""))
+		})
+		if got, want := strings.Join(states, " "), "done skipped skipped skipped current"; got != want {
+			t.Fatalf("steps %q, want %q", got, want)
+		}
+		if got := text(one(t, d, `[data-status="in_progress"] .step-label`)); got != "En curso Omitido" {
+			t.Fatalf("a skipped step reads %q in Spanish", got)
+		}
+	})
+}
+
+// "Thanks for letting us know" is for the requester who said it was
+// solved; when support closed the ticket, the page says so plainly.
+func TestTrackClosedText(t *testing.T) {
+	tests := []struct {
+		name   string
+		close  func(t *testing.T, s *testServer, b *browser, id int64, page string)
+		lang   string
+		want   string
+		refuse string // what it must not say
+	}{
+		{"ByRequester", func(t *testing.T, s *testServer, b *browser, id int64, page string) {
+			s.setStatus(t, id, "resolved")
+			b.get(t, page)
+			if r := b.postForm(t, page+"/close", url.Values{}); r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("close: %d", r.StatusCode)
+			}
+		}, "en", "Thanks for letting us know. Need anything else?", "Support closed"},
+		{"BySupport", func(t *testing.T, s *testServer, b *browser, id int64, page string) {
+			s.setStatus(t, id, "closed")
+		}, "en", "Support closed this request. Need anything else?", "Thanks"},
+		{"BySupportAfterResolving", func(t *testing.T, s *testServer, b *browser, id int64, page string) {
+			s.setStatus(t, id, "resolved")
+			s.setStatus(t, id, "closed")
+		}, "en", "Support closed this request. Need anything else?", "Thanks"},
+		{"BySupportES", func(t *testing.T, s *testServer, b *browser, id int64, page string) {
+			s.setStatus(t, id, "closed")
+		}, "es", "El equipo de soporte cerró esta solicitud. ¿Necesitas algo más?", "Gracias"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			c, page := s.trackedTicket(t, nil)
+			b := s.newBrowser(t)
+			tc.close(t, s, b, c.ID, page)
+			d := html(t, b.get(t, page+"?lang="+tc.lang))
+			closed := one(t, d, `[data-testid="track-closed"]`)
+			if got := text(closed); !strings.Contains(got, tc.want) || strings.Contains(got, tc.refuse) {
+				t.Fatalf("closed card reads %q, want %q and no %q", got, tc.want, tc.refuse)
+			}
+			if closed.Find(`a[href="/"]`).Length() != 1 {
+				t.Fatal("the closed card does not link to a new request")
+			}
+		})
+	}
+}
+
+// After the requester's reply or answer to "did this solve it", the page
+// they land on says what happened, politely (role="status"), in their
+// language; an address that claims what the ticket does not bear out, or
+// names something unknown, shows nothing.
+func TestTrackSentConfirmation(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, s *testServer, id int64)
+		post  string // "reply", "close" or "reopen"
+		lang  string
+		want  string
+	}{
+		{"Reply", nil, "reply", "en", "Your reply was sent. We'll answer here and by email."},
+		{"ReplyES", nil, "reply", "es", "Tu respuesta se ha enviado. Te responderemos aquí y por correo."},
+		{"Solved", func(t *testing.T, s *testServer, id int64) { s.setStatus(t, id, "resolved") }, "close", "en", "Done: your request is closed."},
+		{"StillAProblem", func(t *testing.T, s *testServer, id int64) { s.setStatus(t, id, "resolved") }, "reopen", "en",
+			"We've reopened your request and will look at it again. You can add details below."},
+		{"StillAProblemES", func(t *testing.T, s *testServer, id int64) { s.setStatus(t, id, "resolved") }, "reopen", "es",
+			"Hemos reabierto tu solicitud y la revisaremos de nuevo. Puedes añadir detalles abajo."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			c, page := s.trackedTicket(t, nil)
+			if tc.setup != nil {
+				tc.setup(t, s, c.ID)
+			}
+			b := s.newBrowser(t)
+			d := html(t, b.get(t, page+"?lang="+tc.lang))
+			if d.Find(`[data-testid="track-sent"]`).Length() != 0 {
+				t.Fatal("the page confirms something before anything was sent")
+			}
+			var r response
+			if tc.post == "reply" {
+				r = b.postMultipart(t, page+"/reply", []part{{Name: "csrf", Value: b.csrf(t)}, {Name: "body", Value: "Any news?"}})
+			} else {
+				r = b.postForm(t, page+"/"+tc.post, url.Values{})
+			}
+			if r.StatusCode != http.StatusSeeOther {
+				t.Fatalf("post: %d %.300s", r.StatusCode, r.Body)
+			}
+			d = html(t, b.get(t, r.Header.Get("Location")))
+			sent := one(t, d, `[data-testid="track-sent"]`)
+			if got := sent.AttrOr("role", ""); got != "status" {
+				t.Errorf("role %q, want status", got)
+			}
+			if got := text(sent); got != tc.want {
+				t.Fatalf("confirmation %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("NotBorneOut", func(t *testing.T) {
+		s := newTestServer(t)
+		_, page := s.trackedTicket(t, nil)
+		closed, closedPage := s.trackedTicket(t, nil)
+		s.setStatus(t, closed.ID, "closed") // by support
+		b := s.newBrowser(t)
+		for _, path := range []string{page + "?sent=closed", page + "?sent=bogus", page + "?sent=%3Cb%3E", closedPage + "?sent=closed", closedPage + "?sent=reopened"} {
+			if n := html(t, b.get(t, path)).Find(`[data-testid="track-sent"]`).Length(); n != 0 {
+				t.Errorf("%s confirms something that did not happen", path)
+			}
+		}
+	})
+}
+
+// A reply refused without a script leaves the browser at the form's
+// address; asking for it again (a reload, the back button) leads to the
+// reply form on the tracking page, never to a 405.
+func TestTrackReplyAddress(t *testing.T) {
+	s := newTestServer(t)
+	_, page := s.trackedTicket(t, nil)
+	b := s.newBrowser(t)
+	r := b.postMultipart(t, page+"/reply", []part{{Name: "csrf", Value: b.formToken(t, page)}, {Name: "body", Value: " "}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty reply: %d, want 422", r.StatusCode)
+	}
+	r = b.get(t, page+"/reply")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("GET the reply address: %d, want 303", r.StatusCode)
+	}
+	if got, want := r.Header.Get("Location"), page+"#reply"; got != want {
+		t.Fatalf("Location %q, want %q", got, want)
+	}
+	if got := r.Header.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("Referrer-Policy %q on a tracking address", got)
+	}
+	one(t, html(t, b.get(t, page)), `form#reply`)
+	if r := b.get(t, "/track/"+db.TicketTokenPrefix+"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/reply"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("an unknown token's reply address: %d, want 404", r.StatusCode)
 	}
 }

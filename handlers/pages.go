@@ -24,6 +24,7 @@ func (h *Handler) pageRoutes() []Route {
 		{"POST", "/", Anyone, true, MultipartBody, h.submitSupportForm},
 		{"GET", "/track/:token", Anyone, false, NoBody, h.trackPage},
 		{"POST", "/track/:token/reply", Anyone, true, MultipartBody, h.trackReply},
+		{"GET", "/track/:token/reply", Anyone, false, NoBody, h.trackReplyForm},
 		{"POST", "/track/:token/close", Anyone, false, FormBody, h.trackResolution(db.StatusClosed)},
 		{"POST", "/track/:token/reopen", Anyone, false, FormBody, h.trackResolution(db.StatusOpen)},
 		{"GET", "/track/:token/files/:attachmentId", Anyone, false, NoBody, h.trackFile},

@@ -20,6 +20,18 @@ func init() {
 			"Cerrado es definitivo: el ticket no admite más respuestas, notas ni cambios. Si el solicitante necesita más ayuda, puede enviar una nueva solicitud."},
 		"ticket.external": {"Opens on another site", "Se abre en otro sitio"},
 
+		// Closing, which is final, takes a second, deliberate step: here
+		// and in the queue's bulk change.
+		"ticket.close.open": {"Close…", "Cerrar…"},
+		"ticket.close.explain": {"Closing is final: the requester can no longer reply, and the ticket takes no more notes or changes. If they need more help, they will have to send a new request.",
+			"Cerrar es definitivo: el solicitante ya no podrá responder y el ticket no admitirá más notas ni cambios. Si necesita más ayuda, tendrá que enviar una nueva solicitud."},
+		"ticket.close.confirm": {"Close for good", "Cerrar definitivamente"},
+		"ticket.err.confirmClose": {"The ticket was not closed: closing is final, so it takes a confirmation. Read what it means below and press “Close for good” if you are sure.",
+			"No se ha cerrado el ticket: cerrar es definitivo y necesita una confirmación. Lee lo que implica abajo y pulsa «Cerrar definitivamente» si estás seguro."},
+		"queue.bulk.errConfirmClose": {"Closing is final: closed tickets take no more replies or changes. Confirm that you mean to close the selected tickets for good.",
+			"Cerrar es definitivo: los tickets cerrados no admiten más respuestas ni cambios. Confirma que quieres cerrar definitivamente los tickets seleccionados."},
+		"queue.bulk.confirmClose": {"Yes, close them for good (closed tickets take no more replies)", "Sí, cerrarlos definitivamente (los tickets cerrados no admiten más respuestas)"},
+
 		// The thread.
 		"ticket.thread":          {"Conversation", "Conversación"},
 		"ticket.entry.request":   {"Original request", "Solicitud original"},

@@ -42,6 +42,9 @@ type Ticket struct {
 	// refused (a stale page, a closed ticket). "" for none.
 	Notice  string
 	Problem string
+	// ConfirmClose shows the close confirmation open: a close was sent
+	// without it.
+	ConfirmClose bool
 }
 
 // TicketRequester is the card about who sent the ticket.
@@ -234,12 +237,23 @@ func ticketInitial(name string) string {
 	return "?"
 }
 
+// isClose reports whether a move closes the ticket, which is final and so
+// takes a second step.
+func (m TicketMove) isClose() bool { return m.Value == "closed" }
+
 // moveClass styles a status button: the usual next step stands out.
 func moveClass(primary bool) string {
 	if primary {
 		return "btn btn-primary w-full px-4 text-sm"
 	}
 	return "btn btn-secondary w-full px-4 text-sm"
+}
+
+// closeSummaryClass styles the "Close…" disclosure like the other status
+// buttons, without the browser's disclosure triangle (the ellipsis says
+// there is a next step).
+func closeSummaryClass(primary bool) string {
+	return moveClass(primary) + " cursor-pointer list-none md:w-auto [&::-webkit-details-marker]:hidden"
 }
 
 func checkedIf(value, current string) bool { return value == current }

@@ -25,6 +25,12 @@ type Track struct {
 	// Awaiting is set while support has not answered yet: the page then
 	// confirms the request arrived.
 	Awaiting bool
+	// Sent is what the requester just did, for the page to confirm:
+	// "reply", "closed" or "reopened"; "" for nothing.
+	Sent string
+	// ClosedByRequester is set when the requester closed the ticket
+	// ("this solved it"), not support: only then does the page thank them.
+	ClosedByRequester bool
 
 	// The reply form, re-shown with what was typed when it was refused.
 	Reply        string
@@ -88,6 +94,18 @@ func (t Track) filesNote() string {
 		return t.lang().T("form.filesNotKept")
 	}
 	return ""
+}
+
+// sentText confirms what the requester just did.
+func (t Track) sentText() string { return t.lang().T("track.sent." + t.Sent) }
+
+// closedText says who closed the ticket: thanks for the requester's own
+// confirmation, and plainly when support closed it without one.
+func (t Track) closedText() string {
+	if t.ClosedByRequester {
+		return t.lang().T("track.closedText")
+	}
+	return t.lang().T("track.closedBySupport")
 }
 
 // statusText is a sentence about where the ticket stands.
