@@ -136,6 +136,16 @@ func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, 
 	f.DurationVar(p, name, def, help+envNote(env))
 }
 
+// isSet reports whether a flag was given, or its environment variable.
+func (f *flags) isSet(name, env string) bool {
+	if _, ok := os.LookupEnv(env); ok && env != "" {
+		return true
+	}
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
 func envNote(env string) string {
 	if env == "" {
 		return ""

@@ -86,6 +86,11 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if f.NArg() > 0 {
 		return c, errUsage{fmt.Sprintf("serve takes no arguments, got %q", f.Arg(0))}
 	}
+	if !f.isSet("base-url", "HELPDESK_BASE_URL") && f.isSet("addr", "HELPDESK_ADDR") {
+		// Links must reach this server: with only --addr changed, the
+		// default http://localhost:8080 would not.
+		c.baseURL = baseURLFor(c.addr)
+	}
 	u, err := url.Parse(c.baseURL)
 	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
@@ -148,9 +153,6 @@ func serve(args []string, stderr io.Writer) error {
 	if err := sweepOrphans(store, files); err != nil {
 		return err
 	}
-	if err := ensureAdmin(store, cfg.adminEmail); err != nil {
-		return err
-	}
 	// The reply listener's connections come out of the web server's
 	// budget, so that both together stay under the descriptor limit.
 	webConns := connlimit.DescriptorLimit()
@@ -179,6 +181,14 @@ func serve(args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("unable to listen on %s: %w", cfg.addr, err)
+	}
+	// Only now: a first start that cannot listen must not spend the
+	// one-time password on a server nobody can reach.
+	if err := ensureAdmin(store, cfg.adminEmail); err != nil {
+		return err
+	}
+	if warning := baseURLMismatch(cfg.baseURL, ln.Addr()); warning != "" {
+		log.Warn(warning, "base_url", cfg.baseURL, "listening", ln.Addr().String())
 	}
 	limits := connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}
 	conns := connlimit.New(ln, limits, log)
