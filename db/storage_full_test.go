@@ -9,32 +9,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-)
 
-// smallDisk mounts a tmpfs of size on a fresh folder, a real file system
-// that really fills up, and unmounts it when the test ends.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: filling a real file system needs root, to mount a small tmpfs (run the tests as root)")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs here (%v): a container without CAP_SYS_ADMIN?", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
+)
 
 // A write the disk has no room for comes back as ESTORAGEFULL (507), not
 // an internal error, with no path in its message; once room is made the
 // same database takes writes again.
 func TestWriteOnFullDiskIsStorageFull(t *testing.T) {
-	dir := smallDisk(t, "4m")
+	dir := smalldisk.Mount(t, "4m")
 	d, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)

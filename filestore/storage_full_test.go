@@ -8,50 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
 )
-
-// smallDisk mounts a tmpfs of size bytes on a fresh folder, a real file
-// system that really fills up, and unmounts it when the test ends.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: filling a real file system needs root, to mount a small tmpfs (run the tests as root)")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs here (%v): a container without CAP_SYS_ADMIN?", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
-
-// fill writes a file into dir until the file system refuses more.
-func fill(t *testing.T, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling: %v", err)
-			}
-			return
-		}
-	}
-}
 
 // textOf is plain text of about n bytes.
 func textOf(n int) string {
@@ -62,12 +25,12 @@ func textOf(n int) string {
 // answers db.ErrStorageFull, whose message shows no path, and leaves no
 // partial file behind.
 func TestReceiveDiskFull(t *testing.T) {
-	dir := smallDisk(t, "1m")
+	dir := smalldisk.Mount(t, "1m")
 	s, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill(t, dir)
+	smalldisk.FillTo(t, dir, 0)
 	for _, size := range []int{100, 256 << 10} {
 		_, err := s.Receive(strings.NewReader(textOf(size)), "notes.txt", 1<<20)
 		if got := db.ErrorCode(err); got != db.ESTORAGEFULL {
@@ -120,7 +83,7 @@ func TestReceiveClientFailureIsReadError(t *testing.T) {
 // FreeSpace measures the smaller of the data and attachments folders'
 // file systems, and reuses a reading younger than maxAge.
 func TestFreeSpace(t *testing.T) {
-	dir := smallDisk(t, "4m")
+	dir := smalldisk.Mount(t, "4m")
 	s, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +110,7 @@ func TestFreeSpace(t *testing.T) {
 	}
 	// An attachments folder on a smaller file system of its own (a mount
 	// under the data folder) is the one that fills first.
-	small := &Store{dir: smallDisk(t, "1m")}
+	small := &Store{dir: smalldisk.Mount(t, "1m")}
 	if got, _ := small.FreeSpace(0); got > 1<<20 {
 		t.Errorf("free %d with attachments on a 1 MiB disk", got)
 	}

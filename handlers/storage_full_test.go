@@ -3,39 +3,19 @@
 package handlers
 
 import (
-	"errors"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 )
-
-// smallDisk mounts a tmpfs of size on a fresh folder, a real file system
-// that really fills up, and unmounts it when the test ends.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: filling a real file system needs root, to mount a small tmpfs (run the tests as root)")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs here (%v): a container without CAP_SYS_ADMIN?", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
 
 // newTestServerOn is newTestServer with its data folder at dir.
 func newTestServerOn(t *testing.T, dir string, opts ...func(*Config)) *testServer {
@@ -75,39 +55,6 @@ func newTestServerOn(t *testing.T, dir string, opts ...func(*Config)) *testServe
 	return s
 }
 
-// fillTo writes a filler file into dir until at most leave bytes are free
-// (0: until the file system refuses more), and returns its path.
-func fillTo(t *testing.T, dir string, leave int64) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 64<<10)
-	for {
-		var st syscall.Statfs_t
-		if err := syscall.Statfs(dir, &st); err != nil {
-			t.Fatal(err)
-		}
-		free := int64(st.Bavail) * st.Bsize
-		if leave > 0 && free <= leave {
-			return path
-		}
-		n := int64(len(chunk))
-		if leave > 0 {
-			n = min(n, free-leave)
-		}
-		if _, err := f.Write(chunk[:n]); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling: %v", err)
-			}
-			return path
-		}
-	}
-}
-
 // textFile is plain text of n bytes.
 func textFile(n int) string {
 	return strings.Repeat("Booking reference KC-1234 was paid twice.\n", n/42+1)[:n]
@@ -127,7 +74,7 @@ func noPath(t *testing.T, what string, r response, dir string) {
 // before reading it, /readyz says why, and admins can still delete
 // tickets, which brings the room back.
 func TestStorageFullFloor(t *testing.T) {
-	dir := smallDisk(t, "16m")
+	dir := smalldisk.Mount(t, "16m")
 	s := newTestServerOn(t, dir, func(c *Config) { c.MinFreeBytes, c.MaxFileBytes = 4<<20, 4<<20 })
 	big := s.createTicket(t, nil)
 	body, ct := multipartBody(t, part{Name: "file", FileName: "export.txt", Value: textFile(3 << 20)})
@@ -140,7 +87,7 @@ func TestStorageFullFloor(t *testing.T) {
 	small := s.createTicket(t, nil)
 	smallPath := "/api/support-tickets/" + strconv.FormatInt(small.ID, 10)
 
-	fillTo(t, dir, 3<<20)
+	smalldisk.FillTo(t, dir, 3<<20)
 
 	t.Run("ReadyzSaysWhy", func(t *testing.T) {
 		r := s.do(t, "GET", "/readyz", "", nil)
@@ -207,12 +154,12 @@ func TestStorageFullFloor(t *testing.T) {
 // 507 problem+json (not 400 with the server's temporary path, not a bare
 // 500), store nothing, and work again once there is room.
 func TestStorageFullDisk(t *testing.T) {
-	dir := smallDisk(t, "4m")
+	dir := smalldisk.Mount(t, "4m")
 	s := newTestServerOn(t, dir, func(c *Config) { c.MinFreeBytes = 0 })
 	c := s.createTicket(t, nil)
 	// Room for a file's first bytes but not for the rest: the failure
 	// comes from the copy that also reads the client's upload.
-	filler := fillTo(t, dir, 64<<10)
+	filler := smalldisk.FillTo(t, dir, 64<<10)
 
 	t.Run("Upload", func(t *testing.T) {
 		body, ct := multipartBody(t, part{Name: "file", FileName: "notes.txt", Value: textFile(200 << 10)})

@@ -9,59 +9,11 @@ import (
 	"log/slog"
 	"net/textproto"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
 )
-
-// smallDisk mounts a tmpfs of size on a fresh folder, a real file system
-// that really fills up, and unmounts it when the test ends.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: filling a real file system needs root, to mount a small tmpfs (run the tests as root)")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs here (%v): a container without CAP_SYS_ADMIN?", err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			syscall.Unmount(dir, syscall.MNT_DETACH)
-		}
-	})
-	return dir
-}
-
-// fillTo writes a filler file into dir until at most leave bytes are
-// free, and returns its path.
-func fillTo(t *testing.T, dir string, leave int64) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 64<<10)
-	for {
-		var st syscall.Statfs_t
-		if err := syscall.Statfs(dir, &st); err != nil {
-			t.Fatal(err)
-		}
-		free := int64(st.Bavail) * st.Bsize
-		if free <= leave {
-			return path
-		}
-		if _, err := f.Write(chunk[:min(int64(len(chunk)), free-leave)]); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("filling: %v", err)
-			}
-			return path
-		}
-	}
-}
 
 // wantStorageFull fails unless err is the temporary 452 4.3.1 that makes
 // the sender's server keep the reply and try again later.
@@ -95,14 +47,14 @@ Content-Disposition: attachment; filename="export.txt"
 // listener refuses at MAIL FROM with a temporary 452 4.3.1, before any
 // message is sent, and takes replies again as soon as there is room.
 func TestInboundBelowFloor(t *testing.T) {
-	dir := smallDisk(t, "16m")
+	dir := smalldisk.Mount(t, "16m")
 	d := newDeskOn(t, dir)
 	d.cfg.Inbound.MinFreeBytes = 4 << 20
 	d.start(t)
 	tk := d.ticket(t, "Ana", "ana.martinez@example.com", "Export", "en")
 	d.settle(t, tk.ID)
 	replyTo := d.replyAddress(t, tk.ID)
-	filler := fillTo(t, dir, 3<<20)
+	filler := smalldisk.FillTo(t, dir, 3<<20)
 
 	err := sendSMTP(t, d, replyTo, func(io.Writer) { t.Error("the message was asked for below the floor") })
 	wantStorageFull(t, "MAIL FROM below the floor", err)
@@ -126,7 +78,7 @@ func TestInboundBelowFloor(t *testing.T) {
 // store nothing (not the reply without its file), logging why; once
 // there is room the same reply is stored whole.
 func TestInboundDiskFull(t *testing.T) {
-	dir := smallDisk(t, "4m")
+	dir := smalldisk.Mount(t, "4m")
 	logs := &logBuffer{}
 	d := newDeskOn(t, dir)
 	d.log = slog.New(slog.NewTextHandler(logs, nil))
@@ -136,7 +88,7 @@ func TestInboundDiskFull(t *testing.T) {
 	d.settle(t, tk.ID)
 	replyTo := d.replyAddress(t, tk.ID)
 	// Room for a file's first bytes but not for the rest.
-	filler := fillTo(t, dir, 64<<10)
+	filler := smalldisk.FillTo(t, dir, 64<<10)
 	reply := replyWithFile(200 << 10)
 
 	err := sendSMTP(t, d, replyTo, func(w io.Writer) { io.WriteString(w, reply) })
