@@ -42,12 +42,12 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	store, err := db.Open(data)
 	if err != nil {
-		return err
+		return diskFull(data, err)
 	}
 	defer store.Close()
 	u, err := store.CreateUser(context.Background(), db.NewUser{Email: email, Name: name, Role: role, Password: password})
 	if err != nil {
-		return describe(err)
+		return diskFull(data, describe(err))
 	}
 	fmt.Fprintln(stdout, u.ID)
 	return nil
@@ -75,7 +75,7 @@ func userResetPassword(args []string, stdout, stderr io.Writer) error {
 	}
 	store, err := db.Open(data)
 	if err != nil {
-		return err
+		return diskFull(data, err)
 	}
 	defer store.Close()
 	ctx := context.Background()
@@ -85,7 +85,7 @@ func userResetPassword(args []string, stdout, stderr io.Writer) error {
 	}
 	password := db.RandomPassword()
 	if err := store.SetPassword(ctx, u.ID, password, ""); err != nil {
-		return err
+		return diskFull(data, err)
 	}
 	note := ""
 	if !u.Active {
@@ -118,12 +118,12 @@ func apikeyCreate(args []string, stdout, stderr io.Writer) error {
 	}
 	store, err := db.Open(data)
 	if err != nil {
-		return err
+		return diskFull(data, err)
 	}
 	defer store.Close()
 	k, secret, err := store.CreateAPIKey(context.Background(), name, role)
 	if err != nil {
-		return describe(err)
+		return diskFull(data, describe(err))
 	}
 	fmt.Fprintf(stdout, "API key %d (%s, role %s); it is shown only now:\n%s\n", k.ID, k.Name, k.Role, secret)
 	return nil
@@ -141,9 +141,14 @@ func backup(args []string, stdout, stderr io.Writer) error {
 	if f.NArg() != 1 {
 		return errUsage{"usage: helpdesk backup [--data DIR] DIR"}
 	}
+	target := f.Arg(0)
+	// Before the lock, which would create the folder.
+	if err := checkBackupTarget(data, target); err != nil {
+		return err
+	}
 	// The target is a data folder being written: nothing may serve it
 	// meanwhile. The source is not locked, as the server runs on it.
-	lock, err := lockDataDir(f.Arg(0))
+	lock, err := lockDataDir(target)
 	if err != nil {
 		return err
 	}
@@ -154,14 +159,17 @@ func backup(args []string, stdout, stderr io.Writer) error {
 	}
 	store, err := db.Open(data)
 	if err != nil {
-		return err
+		return diskFull(data, err)
 	}
 	defer store.Close()
-	r, err := store.Backup(context.Background(), f.Arg(0), filepath.Join(data, "attachments"))
+	r, err := store.Backup(context.Background(), target, filepath.Join(data, "attachments"))
+	if db.IsStorageFull(err) {
+		return fmt.Errorf("the disk holding backup folder %s is full, so the backup did not finish: free space on it or choose another folder, then run the backup again (it starts over)", target)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s: database and %d attachment files\n", f.Arg(0), r.Files)
+	fmt.Fprintf(stdout, "backed up %s: database and %d attachment files\n", target, r.Files)
 	return nil
 }
 

@@ -6,12 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
@@ -36,6 +39,12 @@ type serveConfig struct {
 	// How long a client may take to send its headers, and may go silent
 	// while sending a body.
 	headerTimeout, bodyIdleTimeout time.Duration
+	// bodyMinRate is the average rate, in bytes a second, a body must keep
+	// after its first minute.
+	bodyMinRate int
+	// trustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client.
+	trustedProxies []netip.Prefix
 }
 
 // defaultMaxConnsPerIP leaves room behind one address for a few dozen
@@ -73,6 +82,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.int(&c.maxConnsPerIP, "max-conns-per-ip", "HELPDESK_MAX_CONNS_PER_IP", defaultMaxConnsPerIP, "open connections per client address (IPv6: per /64); 0 turns the limit off, for a reverse proxy in front")
 	f.duration(&c.headerTimeout, "header-timeout", "HELPDESK_HEADER_TIMEOUT", handlers.DefaultHeaderTimeout, "time a client has to send a request's line and headers")
 	f.duration(&c.bodyIdleTimeout, "body-idle-timeout", "HELPDESK_BODY_IDLE_TIMEOUT", handlers.DefaultBodyIdleTimeout, "time a request body may go without a byte arriving (uploads have no total time limit, only sizes)")
+	f.int(&c.bodyMinRate, "body-min-rate", "HELPDESK_BODY_MIN_RATE", handlers.DefaultBodyMinRate, "average bytes a second a request body must keep once it has taken a minute (408 otherwise); 0 turns the floor off")
+	var proxies string
+	f.string(&proxies, "trusted-proxies", "HELPDESK_TRUSTED_PROXIES", "", "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For names the client, for sign-in throttles and --create-rate; empty trusts none")
 	var ms mail.Settings
 	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
 	f.string(&ms.From, "mail-from", "HELPDESK_MAIL_FROM", mail.DefaultFrom, "From of notification emails")
@@ -109,8 +121,13 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, errUsage{fmt.Sprintf("invalid --min-free-mb %d: want 0 to 1048576", c.minFreeMB)}
 	case c.maxConnsPerIP < 0:
 		return c, errUsage{fmt.Sprintf("invalid --max-conns-per-ip %d: want 0 or more", c.maxConnsPerIP)}
+	case c.bodyMinRate < 0:
+		return c, errUsage{fmt.Sprintf("invalid --body-min-rate %d: want 0 or more bytes a second", c.bodyMinRate)}
 	case !db.ValidEmail(c.adminEmail):
 		return c, errUsage{fmt.Sprintf("invalid --admin-email %q", c.adminEmail)}
+	}
+	if c.trustedProxies, err = handlers.ParseTrustedProxies(proxies); err != nil {
+		return c, errUsage{fmt.Sprintf("invalid --trusted-proxies: %v", err)}
 	}
 	ms.BaseURL = c.baseURL
 	if c.mail, err = mail.ParseConfig(ms); err != nil {
@@ -153,8 +170,19 @@ func serve(args []string, stderr io.Writer) error {
 	if err := sweepOrphans(store, files); err != nil {
 		return err
 	}
-	// The reply listener's connections come out of the web server's
-	// budget, so that both together stay under the descriptor limit.
+	// Room kept aside for an admin to sign in and delete on a full disk
+	// (filestore.ReserveName); taken before the floor is measured, which
+	// counts it as used.
+	stopReserve := files.KeepReserve()
+	defer stopReserve()
+	floor := int64(cfg.minFreeMB) << 20
+	if low, free, _ := files.BelowFloor(floor, true); low {
+		log.Warn("the data folder is below its free-space floor: new tickets, messages and files are refused (507) until there is room",
+			"data", cfg.data, "free", fmt.Sprintf("%.1f MiB", float64(free)/(1<<20)), "floor", fmt.Sprintf("%.1f MiB", float64(floor)/(1<<20)))
+	}
+	// One budget for every connection of the process, each with room for
+	// a file it may hold open (connlimit.DescriptorLimit): the reply
+	// listener's share comes out of it, the web server has the rest.
 	webConns := connlimit.DescriptorLimit()
 	if cfg.mail.Listen != "" {
 		cfg.mail.Inbound.Conns = connlimit.Limits{Total: min(replyConnsMax, webConns/8), PerClient: replyConnsPerClient}
@@ -174,6 +202,8 @@ func serve(args []string, stderr io.Writer) error {
 		MinFreeBytes:    int64(cfg.minFreeMB) << 20,
 		HeaderTimeout:   cfg.headerTimeout,
 		BodyIdleTimeout: cfg.bodyIdleTimeout,
+		BodyMinRate:     int64(cfg.bodyMinRate),
+		TrustedProxies:  cfg.trustedProxies,
 	}, store, files)
 
 	sig := make(chan os.Signal, 1)
@@ -190,12 +220,22 @@ func serve(args []string, stderr io.Writer) error {
 	if warning := baseURLMismatch(cfg.baseURL, ln.Addr()); warning != "" {
 		log.Warn(warning, "base_url", cfg.baseURL, "listening", ln.Addr().String())
 	}
-	limits := connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}
-	conns := connlimit.New(ln, limits, log)
+	conns := connlimit.New(ln, connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}, log)
+	limits := conns.Limits()
+	// fasthttp tells which connections wait between requests: those are
+	// what the listener closes, the longest idle first, to admit a new
+	// client at the total cap.
+	connState := app.Server().ConnState
+	app.Server().ConnState = func(c net.Conn, st fasthttp.ConnState) {
+		conns.MarkIdle(c, st == fasthttp.StateIdle)
+		if connState != nil {
+			connState(c, st)
+		}
+	}
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listener(conns) }()
-	log.Info("helpdesk listening", "addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL,
-		"max_conns", limits.Total, "max_conns_per_ip", limits.PerClient)
+	log.Info("helpdesk listening", append([]any{"addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL,
+		"max_conns", limits.Total, "max_conns_per_ip", limits.PerClient}, perClientNote(cfg.maxConnsPerIP, limits)...)...)
 
 	select {
 	case err := <-listenErr:
@@ -242,4 +282,13 @@ func ensureAdmin(store *db.DB, email string) error {
 	slog.Warn("first start: created an admin account; this password is shown only now",
 		"email", email, "password", password)
 	return nil
+}
+
+// perClientNote is the start-up line's note when the per-address cap in
+// force is lower than --max-conns-per-ip asked (connlimit.Limits.Effective).
+func perClientNote(asked int, limits connlimit.Limits) []any {
+	if limits.PerClient == asked {
+		return nil
+	}
+	return []any{"max_conns_per_ip_note", fmt.Sprintf("lowered from %d to a quarter of max_conns (at least 16), so that one address cannot hold them all", asked)}
 }

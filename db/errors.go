@@ -22,6 +22,7 @@ const (
 	EBADREQUEST   = "bad_request"  // malformed request or parameter
 	ERATELIMITED  = "rate_limited" // too many requests
 	ESTORAGEFULL  = "storage_full" // the disk (or quota) holding the data folder is full
+	EUNAVAILABLE  = "unavailable"  // out of a resource for a moment (file descriptors): try again shortly
 )
 
 // FieldError names one invalid input field.
@@ -92,6 +93,23 @@ func IsStorageFull(err error) bool {
 		return se.Code()&0xff == sqlite3.SQLITE_FULL
 	}
 	return ErrorCode(err) == ESTORAGEFULL
+}
+
+// ErrUnavailable answers a request the server had no file descriptor for:
+// a moment's overload, which passes as other requests finish. Like
+// ErrStorageFull it names no path.
+var ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "The server is too busy to open the file right now. Please try again in a few seconds."}
+
+// IsOutOfDescriptors reports whether err is the process (EMFILE) or the
+// system (ENFILE) running out of file descriptors, or ErrUnavailable.
+func IsOutOfDescriptors(err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return true
+	}
+	return ErrorCode(err) == EUNAVAILABLE
 }
 
 // storageFull turns a full disk into ErrStorageFull and leaves every

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // ConfirmWindow is the span ConfirmLimits count over.
@@ -16,10 +19,13 @@ const ConfirmWindow = time.Hour
 // strangers mail whoever they like in the helpdesk's name.
 type ConfirmLimits struct {
 	// PerAddress is how many confirmations one recipient may get for
-	// tickets created within ConfirmWindow; addresses are compared without
-	// case and without a +tag (ana+1@x and ANA@x are one person). 0: no limit.
+	// tickets created within ConfirmWindow; addresses are compared as
+	// confirmKey spells them: without case or a +tag (ana+1@x and ANA@x
+	// are one person), the domain in its IDNA ASCII form and the rest NFC.
+	// 0: no limit.
 	PerAddress int
-	// PerDomain is the same across every address of one domain. 0: no limit.
+	// PerDomain is the same across every address of one domain (in its
+	// IDNA ASCII form). 0: no limit.
 	PerDomain int
 }
 
@@ -136,16 +142,28 @@ func confirmCountSQL(column string) string {
 		AND claimed_at IS NOT NULL AND created_at > ? AND created_at <= ? LIMIT ?)`
 }
 
-// confirmKey is the address as the limits see it, and its domain: lower
+// confirmKey is the address as the limits see it, and its domain: one
+// key per inbox, however the address is spelled. The domain is the ASCII
+// form IDNA looks it up by (exämple.com, its NFD spelling and
+// xn--exmple-cua.com are one domain); the local part is NFC and lower
 // case, without a +tag. Mail providers deliver ana+anything@ to ana@, so
 // counting tags apart would let one inbox take any number of mails.
 func confirmKey(address string) (key, domain string) {
-	address = strings.ToLower(strings.TrimSpace(address))
+	address = strings.TrimSpace(address)
 	at := strings.LastIndexByte(address, '@')
 	if at < 0 {
-		return address, ""
+		return strings.ToLower(norm.NFC.String(address)), ""
 	}
-	local, domain := address[:at], strings.TrimSuffix(address[at+1:], ".")
+	local := strings.ToLower(norm.NFC.String(address[:at]))
+	domain = strings.TrimSuffix(address[at+1:], ".")
+	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = ascii
+	} else {
+		// Not a name IDNA takes (an underscore, say): no mail goes
+		// there through DNS, but it is still counted as one domain.
+		domain = norm.NFC.String(domain)
+	}
+	domain = strings.ToLower(domain)
 	if base, _, ok := strings.Cut(local, "+"); ok && base != "" {
 		local = base
 	}

@@ -140,10 +140,22 @@ func TestConfirmKey(t *testing.T) {
 		{"+only@example.com", "+only@example.com", "example.com"},
 		{"ana@example.com.", "ana@example.com", "example.com"},
 		{"ana.martinez@mail.example.com", "ana.martinez@mail.example.com", "mail.example.com"},
+		// One IDN domain, however it is spelled: NFC, NFD, punycode, any case.
+		{"victim@exämple.com", "victim@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		{"victim@exa\u0308mple.com", "victim@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		{"victim@xn--exmple-cua.com", "victim@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		{"Victim+x@XN--EXMPLE-CUA.COM", "victim@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		{"victim@EXÄMPLE.COM", "victim@xn--exmple-cua.com", "xn--exmple-cua.com"},
+		// A non-ASCII local part, NFC and NFD alike, in any case.
+		{"jos\u00e9@example.com", "jos\u00e9@example.com", "example.com"},
+		{"jose\u0301@example.com", "jos\u00e9@example.com", "example.com"},
+		{"JOSE\u0301+tag@example.com", "jos\u00e9@example.com", "example.com"},
+		// A domain IDNA refuses keeps its lower-case NFC form.
+		{"ana@Ex_Ample.com", "ana@ex_ample.com", "ex_ample.com"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			if key, domain := confirmKey(tc.in); key != tc.key || domain != tc.domain {
-				t.Fatalf("confirmKey(%q) = %q, %q; want %q, %q", tc.in, key, domain, tc.key, tc.domain)
+				t.Fatalf("confirmKey(%+q) = %+q, %+q; want %+q, %+q", tc.in, key, domain, tc.key, tc.domain)
 			}
 		})
 	}
@@ -227,5 +239,52 @@ func TestConfirmWindow(t *testing.T) {
 	}
 	if claim(create(base.Add(time.Hour + 9*time.Minute))) {
 		t.Fatal("the sixth of the hour before 11:09 went out")
+	}
+}
+
+// TestConfirmLimitsCountInboxes: the spellings of one IDN inbox (NFC,
+// NFD, punycode, upper case, a +tag) are one address for the per-address
+// limit and one domain for the per-domain limit, so none of them gets a
+// confirmation past the limit.
+func TestConfirmLimitsCountInboxes(t *testing.T) {
+	spellings := []string{"victim@exämple.com", "victim@exa\u0308mple.com", "victim@xn--exmple-cua.com",
+		"VICTIM@XN--EXMPLE-CUA.COM", "victim+1@EXÄMPLE.com"}
+	for _, tc := range []struct {
+		name   string
+		lim    ConfirmLimits
+		emails []string
+	}{
+		{"PerAddress", ConfirmLimits{PerAddress: 1}, spellings},
+		// Different people on one domain, each under another spelling of it.
+		{"PerDomain", ConfirmLimits{PerDomain: 1}, []string{"ana@exämple.com", "bea@exa\u0308mple.com",
+			"carla@xn--exmple-cua.com", "dora@XN--EXMPLE-CUA.COM"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustOpen(t)
+			ctx := t.Context()
+			for _, email := range tc.emails {
+				if _, _, err := d.CreateTicket(ctx, NewTicket{RoleContext: "tourist", FullName: "Victim", Email: email,
+					Subject: "Hi", Category: "Booking", Message: "Hello"}, Actor{Type: "requester", Name: "Victim"}); err != nil {
+					t.Fatalf("%s: %v", email, err)
+				}
+			}
+			due, err := d.DueNotifications(ctx, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sent []string
+			for _, n := range due {
+				out, err := d.ClaimNotifications(ctx, []Notification{n}, tc.lim)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(out) == 1 {
+					sent = append(sent, n.Recipient)
+				}
+			}
+			if len(due) != len(tc.emails) || len(sent) != 1 {
+				t.Fatalf("%d of %d confirmations let through (%+q), want 1", len(sent), len(due), sent)
+			}
+		})
 	}
 }

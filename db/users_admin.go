@@ -93,6 +93,12 @@ func (d *DB) UpdateUserBy(ctx context.Context, id int64, role string, active boo
 			return err
 		}
 		if !active {
+			// A set-password link made before the account was turned off
+			// must not outlive it: deleted, it stays dead if the account
+			// is turned back on.
+			if _, err := tx.Exec(`DELETE FROM password_tokens WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("db: unable to delete password links: %w", err)
+			}
 			return deleteUserSessions(tx, id, "")
 		}
 		return nil
@@ -103,20 +109,33 @@ func (d *DB) UpdateUserBy(ctx context.Context, id int64, role string, active boo
 // SetPassword replaces a user's password and ends their other sessions.
 // keepSession is the session that made the change ("" for none).
 func (d *DB) SetPassword(ctx context.Context, id int64, password, keepSession string) error {
+	hash, err := passwordHash(password)
+	if err != nil {
+		return err
+	}
+	return d.write(ctx, func(tx *Tx) error {
+		return setPasswordHash(tx, id, hash, keepSession)
+	})
+}
+
+// passwordHash checks a new password's length and hashes it.
+func passwordHash(password string) (string, error) {
 	if len([]rune(password)) < MinPasswordLen || len(password) > 72 {
-		return &Error{Code: EINVALID, Message: "Some fields are not valid.",
+		return "", &Error{Code: EINVALID, Message: "Some fields are not valid.",
 			Fields: []FieldError{{Field: "password", Message: fmt.Sprintf("must be %d to 72 characters", MinPasswordLen)}}}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
-		return fmt.Errorf("db: unable to hash password: %w", err)
+		return "", fmt.Errorf("db: unable to hash password: %w", err)
 	}
-	return d.write(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, string(hash), id); err != nil {
-			return fmt.Errorf("db: unable to set password: %w", err)
-		}
-		return deleteUserSessions(tx, id, keepSession)
-	})
+	return string(hash), nil
+}
+
+func setPasswordHash(tx *Tx, id int64, hash, keepSession string) error {
+	if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
+		return fmt.Errorf("db: unable to set password: %w", err)
+	}
+	return deleteUserSessions(tx, id, keepSession)
 }
 
 // SetNotifyNewTickets sets whether a user gets an email for each new ticket.
@@ -144,13 +163,24 @@ func (d *DB) CreatePasswordToken(ctx context.Context, userID int64) (string, err
 	return token, nil
 }
 
-// PasswordTokenUser returns the user a live set-password token is for.
+// errPasswordLink answers a set-password link that is unknown, expired,
+// spent, or for an account that is turned off.
+func errPasswordLink() error {
+	return Errorf(ENOTFOUND, "this link is not valid or has expired")
+}
+
+// passwordTokenSQL finds the account a live set-password link is for, as
+// long as that account is active.
+const passwordTokenSQL = `SELECT t.user_id FROM password_tokens t JOIN users u ON u.id = t.user_id
+	WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = 1`
+
+// PasswordTokenUser returns the active user a live set-password token is
+// for; a link for an account that is turned off opens nothing.
 func (d *DB) PasswordTokenUser(ctx context.Context, token string) (User, error) {
 	var id int64
-	err := d.read.QueryRowContext(ctx, `SELECT user_id FROM password_tokens WHERE token_hash = ? AND expires_at > ?`,
-		hashSecret(token), Time{d.now()}).Scan(&id)
+	err := d.read.QueryRowContext(ctx, passwordTokenSQL, hashSecret(token), Time{d.now()}).Scan(&id)
 	if err == sql.ErrNoRows {
-		return User{}, Errorf(ENOTFOUND, "this link is not valid or has expired")
+		return User{}, errPasswordLink()
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("db: unable to read password token: %w", err)
@@ -159,18 +189,34 @@ func (d *DB) PasswordTokenUser(ctx context.Context, token string) (User, error) 
 }
 
 // UsePasswordToken sets the password of the token's user and spends the
-// token (and every other token of that user).
+// token (and every other token of that user). The link is checked again
+// in the write that sets the password: the account may have been turned
+// off, or the link used, since the page was opened.
 func (d *DB) UsePasswordToken(ctx context.Context, token, password string) (User, error) {
 	u, err := d.PasswordTokenUser(ctx, token)
 	if err != nil {
 		return u, err
 	}
-	if err := d.SetPassword(ctx, u.ID, password, ""); err != nil {
+	hash, err := passwordHash(password)
+	if err != nil {
 		return u, err
 	}
 	err = d.write(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(`DELETE FROM password_tokens WHERE user_id = ?`, u.ID)
-		return err
+		var id int64
+		err := tx.QueryRow(passwordTokenSQL, hashSecret(token), Time{d.now()}).Scan(&id)
+		if err == sql.ErrNoRows {
+			return errPasswordLink()
+		}
+		if err != nil {
+			return fmt.Errorf("db: unable to read password token: %w", err)
+		}
+		if err := setPasswordHash(tx, id, hash, ""); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`DELETE FROM password_tokens WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("db: unable to spend password links: %w", err)
+		}
+		return nil
 	})
 	return u, err
 }

@@ -34,9 +34,18 @@ func IsAllowedType(mime string) bool {
 	return false
 }
 
+// multiLineFields are the text fields that hold paragraphs: a ticket's
+// message, a message of the conversation, and the note of what an emailed
+// reply left out. Every other text field (names, subjects, categories,
+// file names, addresses) is one line.
+var multiLineFields = map[string]bool{"message": true, "body": true, "leftOut": true}
+
 // text validates one free-text field: valid UTF-8, no NUL, 1..max characters
-// after trimming (0..max when optional). It returns the trimmed value and
-// whether it passed.
+// after trimming (0..max when optional), and, in a one-line field, no
+// control character once trimmed: not even a tab or a line break, and
+// neither ESC nor the C1 controls, which terminals and mail readers obey
+// (a colour, a hyperlink, a cleared screen). It returns the trimmed value
+// and whether it passed.
 func (v *Invalid) text(field, value string, max int, required bool) (string, bool) {
 	if !utf8.ValidString(value) {
 		v.Add(field, "must be valid UTF-8 text")
@@ -47,6 +56,10 @@ func (v *Invalid) text(field, value string, max int, required bool) (string, boo
 		return "", false
 	}
 	value = strings.TrimSpace(value)
+	if !multiLineFields[field] && strings.IndexFunc(value, unicode.IsControl) >= 0 {
+		v.Add(field, "must not contain control characters")
+		return value, false
+	}
 	n := utf8.RuneCountInString(value)
 	switch {
 	case n == 0 && required:
@@ -68,7 +81,11 @@ func (v *Invalid) email(field, value string) string {
 	return value
 }
 
-// ValidEmail reports whether s is a plain address like ana@example.com.
+// ValidEmail reports whether s is a plain address like ana@example.com:
+// a mailbox on a domain. Address literals (ana@[93.184.216.34]) and bare
+// IP addresses name a machine, which no requester's mailbox is on, and
+// would give one inbox spellings the confirmation limits cannot tell
+// apart; a top-level domain is never all digits (RFC 3696 §2).
 func ValidEmail(s string) bool {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
@@ -76,8 +93,10 @@ func ValidEmail(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
 	return at > 0 && strings.Contains(domain, ".") && !strings.HasSuffix(domain, ".") &&
-		!strings.ContainsAny(s, " \t\r\n<>\"")
+		!strings.ContainsAny(s, " \t\r\n<>\"") && !strings.HasPrefix(domain, "[") &&
+		strings.Trim(tld, "0123456789") != ""
 }
 
 // CleanFileName strips any path a client sent with a file name and bounds

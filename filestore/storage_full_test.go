@@ -9,11 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/kinconecta/helpdesk/internal/smalldisk"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
 )
 
 // textOf is plain text of about n bytes.

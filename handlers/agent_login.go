@@ -59,18 +59,18 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if len(email) > db.MaxEmailLen {
 		email = email[:db.MaxEmailLen]
 	}
-	accountKey, addressKey := "a:"+strings.ToLower(email), "ip:"+c.IP()
-	pairKey := accountKey + " " + addressKey
-	if wait := max(h.loginsByPair.wait(pairKey), h.loginsByAddress.wait(addressKey)); wait > 0 {
+	attempt, wait := h.startLogin(email, h.clientKey(c))
+	if attempt == nil {
 		minutes := int(wait.Minutes()) + 1
 		return h.renderLogin(c, fiber.StatusTooManyRequests, email, lang.T("agent.login.throttled", minutes))
 	}
 	// The same wait whether the account exists or not, and whatever the
 	// password: it reveals nothing and costs the right person only time.
-	if h.loginsByAccount.count(accountKey) >= loginAccountSlow {
+	if attempt.slow {
 		select {
 		case <-time.After(loginSlowdown):
 		case <-c.UserContext().Done():
+			attempt.giveBack()
 			return c.UserContext().Err()
 		}
 	}
@@ -80,19 +80,59 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	u, err := h.db.Authenticate(c.UserContext(), email, password)
 	if db.ErrorCode(err) == db.EUNAUTHORIZED {
-		h.loginsByPair.fail(pairKey)
-		h.loginsByAddress.fail(addressKey)
-		h.loginsByAccount.fail(accountKey)
 		return h.renderLogin(c, fiber.StatusUnauthorized, email, lang.T("agent.login.wrong"))
 	}
+	attempt.giveBack() // right, or never checked
 	if err != nil {
 		return err
 	}
-	h.loginsByPair.reset(pairKey)
+	h.loginsByPair.reset(attempt.pair)
 	if err := h.signIn(c, u); err != nil {
 		return err
 	}
 	return c.Redirect(safeNext(formValue(c, "next")), fiber.StatusSeeOther)
+}
+
+// loginAttempt is one sign-in attempt, counted by the throttles as a
+// failure from before its password is checked until given back: checking
+// the throttles and counting a failure after bcrypt let 250 concurrent
+// guesses all through a limit of 5, none having failed when each was
+// checked.
+type loginAttempt struct {
+	h                            *Handler
+	pair, address, account       string
+	pairAt, addressAt, accountAt time.Time
+	// slow: the account is failing from many addresses, so every attempt
+	// on it waits loginSlowdown first.
+	slow bool
+}
+
+// startLogin counts an attempt on the account named email from client;
+// nil, with how long to wait, when the pair or the address has failed
+// too often.
+func (h *Handler) startLogin(email, client string) (*loginAttempt, time.Duration) {
+	a := &loginAttempt{h: h, account: "a:" + strings.ToLower(email), address: "ip:" + client}
+	a.pair = a.account + " " + a.address
+	var wait time.Duration
+	var ok bool
+	if a.pairAt, wait, ok = h.loginsByPair.reserve(a.pair); !ok {
+		return nil, wait
+	}
+	if a.addressAt, wait, ok = h.loginsByAddress.reserve(a.address); !ok {
+		h.loginsByPair.giveBack(a.pair, a.pairAt)
+		return nil, wait
+	}
+	var before int
+	a.accountAt, before = h.loginsByAccount.take(a.account)
+	a.slow = before >= loginAccountSlow
+	return a, 0
+}
+
+// giveBack uncounts the attempt: its password was right, or never checked.
+func (a *loginAttempt) giveBack() {
+	a.h.loginsByPair.giveBack(a.pair, a.pairAt)
+	a.h.loginsByAddress.giveBack(a.address, a.addressAt)
+	a.h.loginsByAccount.giveBack(a.account, a.accountAt)
 }
 
 // logout handles POST /agent/logout.

@@ -101,14 +101,11 @@ func settingsFieldOrder(field string) int {
 	return len(order)
 }
 
-// settingsParamID reads the :id of a settings form's address; a malformed
-// one names nothing, like an id that does not exist.
+// settingsParamID reads the :id of a settings form's address, written one
+// way like every id (ticketID); a malformed one names nothing, like an id
+// that does not exist.
 func settingsParamID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, db.Errorf(db.ENOTFOUND, "no such item")
-	}
-	return id, nil
+	return ticketID(c, "id")
 }
 
 // settingsBool reads a toggle form's hidden true/false. Only a hand-made

@@ -23,7 +23,7 @@ func settingsFieldMessage(lang i18n.Lang, fe db.FieldError) string {
 		return lang.T("err.email")
 	case m == "each alias is one word of at most 60 characters":
 		return lang.T("settings.err.aliases")
-	case m == "must be valid UTF-8 text" || m == "must not contain NUL characters":
+	case m == "must be valid UTF-8 text" || m == "must not contain NUL characters" || m == "must not contain control characters":
 		return lang.T("err.text")
 	case settingsScanf(m, "must be at most %d characters", &max):
 		return lang.T("err.tooLong", lang.Number(int64(max)))

@@ -99,12 +99,17 @@ func (h *Handler) sendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages boo
 }
 
 // deleteAttachment handles DELETE /api/support-tickets/{id}/attachments/{attachmentId}.
+// Like deleteTicket it makes room, so a full disk gives it the reserve.
 func (h *Handler) deleteAttachment(c *fiber.Ctx) error {
 	a, err := h.attachmentParam(c)
 	if err != nil {
 		return err
 	}
-	name, err := h.db.DeleteAttachment(c.UserContext(), a.TicketID, a.ID)
+	var name string
+	err = h.withReserve("deleting a file", func() (err error) {
+		name, err = h.db.DeleteAttachment(c.UserContext(), a.TicketID, a.ID)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -90,13 +90,15 @@ func (h *Handler) presentAttachment(a db.Attachment) db.Attachment {
 }
 
 // ticketID parses a numeric id route parameter (:id, :attachmentId). Ids
-// are positive decimal integers: in the API anything else is a malformed
-// request (400, CONTRACT §3); a page address that names nothing is simply
-// not found.
+// are written one way only, as positive decimal integers without a sign or
+// leading zeros ("12", never "+12" or "012", which strconv takes): in the
+// API anything else is a malformed request (400, CONTRACT §3); a page
+// address that names nothing is simply not found.
 func ticketID(c *fiber.Ctx, param string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(param), 10, 64)
+	s := c.Params(param)
+	id, err := strconv.ParseInt(s, 10, 64)
 	switch {
-	case err == nil && id > 0:
+	case err == nil && id > 0 && s == strconv.FormatInt(id, 10):
 		return id, nil
 	case !strings.HasPrefix(c.Route().Path, "/api/"):
 		return 0, db.Errorf(db.ENOTFOUND, "not found")
@@ -153,13 +155,18 @@ func (h *Handler) updateTicket(c *fiber.Ctx) error {
 }
 
 // deleteTicket handles DELETE /api/support-tickets/{id}: the rows first,
-// then the files, so no row ever points to a missing file.
+// then the files, so no row ever points to a missing file. It is how an
+// admin makes room, so a full disk gives it the reserve (withReserve).
 func (h *Handler) deleteTicket(c *fiber.Ctx) error {
 	id, err := ticketID(c, "id")
 	if err != nil {
 		return err
 	}
-	names, err := h.db.DeleteTicket(c.UserContext(), id)
+	var names []string
+	err = h.withReserve("deleting a ticket", func() (err error) {
+		names, err = h.db.DeleteTicket(c.UserContext(), id)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"net/netip"
 	"strings"
 	"time"
 
@@ -30,6 +31,19 @@ type Config struct {
 	// 0 means DefaultBodyIdleTimeout. There is no total time: a slow but
 	// steady upload may take as long as it needs, bounded by its size.
 	BodyIdleTimeout time.Duration
+	// BodyMinRate is the average rate, in bytes a second since the request
+	// began, that a body must keep once BodyRateGrace has passed (408
+	// otherwise): a body trickling a byte every few seconds would hold its
+	// connection for ever under the idle timeout alone. 0 means none;
+	// serve defaults it to DefaultBodyMinRate.
+	BodyMinRate int64
+	// BodyRateGrace is how long a body may take before BodyMinRate
+	// applies; 0 means DefaultBodyRateGrace.
+	BodyRateGrace time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for the sign-in throttles and the rate limit; empty
+	// means the connection's own address is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults of the connection timeouts. Ten seconds is ample for any real
@@ -40,6 +54,17 @@ type Config struct {
 const (
 	DefaultHeaderTimeout   = 10 * time.Second
 	DefaultBodyIdleTimeout = 30 * time.Second
+)
+
+// Defaults of the minimum body rate. 1 KiB/s averaged over at least a
+// minute is below any network that carries a web page (a 2G phone does
+// several times that), so it cuts only clients that send on purpose no
+// faster than needed to keep a connection: a byte every 10 s was held for
+// ever. The minute of grace covers a phone's connection setting up or
+// changing cells at the start, and a body that is small never meets it.
+const (
+	DefaultBodyMinRate   = 1 << 10
+	DefaultBodyRateGrace = time.Minute
 )
 
 // Handler holds what every handler shares.
@@ -54,8 +79,14 @@ type Handler struct {
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
 }
 
-// jsonBodyLimit bounds every JSON body.
-const jsonBodyLimit = 1 << 20
+// jsonBodyLimit bounds every JSON body, which is held in memory while it
+// arrives (300 held bodies of 1 MiB took 653 MB). The largest of ours is a
+// create with every field at its longest, its text written entirely as
+// \uXXXX escapes (as Python's json.dumps does by default), and 20
+// attachment references with 2,048-byte addresses and 255-character
+// names: 135 KB; or a 10,000-emoji message, each escaped as a surrogate
+// pair: 122 KB. TestJSONBodyLimitFits builds both.
+const jsonBodyLimit = 160 << 10
 
 // Timeouts around requests, besides the header and body ones of Config.
 const (
@@ -71,7 +102,8 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		ErrorHandler: h.errorHandler,
 		// Stream large bodies instead of buffering them, and leave multipart
 		// parsing to us, so memory does not grow with upload size (MEASURED.md).
-		// fasthttp then reads at most 8 KiB of a body before the route has
+		// fasthttp then reads at most 8 KiB of a body, and of a longer one
+		// only its first bytes (headerReceived), before the route has
 		// decided whether it takes one.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
@@ -87,24 +119,30 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		CaseSensitive:         true,
 		DisableStartupMessage: true,
 	})
-	// Once the headers are in, the body's first bytes get the idle timeout
-	// (fasthttp reads up to 8 KiB before the handler); later reads move the
-	// deadline themselves (idleReader).
-	app.Server().HeaderReceived = func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
-		return fasthttp.RequestConfig{ReadTimeout: h.cfg.BodyIdleTimeout}
-	}
+	srv := app.Server()
+	srv.HeaderReceived = h.headerReceived
+	srv.ContinueHandler = h.continueBody
+	// fasthttp's parse errors quote the raw request (its cookies and
+	// Authorization header) in their text.
+	srv.SecureErrorLogMessage = true
 	// Requests refused by the HTTP layer itself (headers too large, a
-	// malformed request line) reach the error handler with no path; mark
-	// them so it need not guess from one.
-	serverError := app.Server().ErrorHandler
-	app.Server().ErrorHandler = func(fctx *fasthttp.RequestCtx, err error) {
+	// malformed request line or header) reach the error handler with no
+	// path; mark them so it need not guess from one, and answer with a
+	// generic detail per status: the parse error's own text is never shown.
+	srv.ErrorHandler = func(fctx *fasthttp.RequestCtx, err error) {
+		c := app.AcquireCtx(fctx)
+		defer app.ReleaseCtx(c)
 		fctx.SetUserValue(unparsedKey, true)
-		serverError(fctx, err)
+		if h.errorHandler(c, serverError(err)) != nil {
+			fctx.SetStatusCode(fiber.StatusInternalServerError)
+		}
 	}
+	srv.Handler = h.serveRequest(srv.Handler)
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	// Security headers first, so that refusals carry them too.
 	h.useSecurityHeaders(app)
+	app.Use(refuseAmbiguousFraming)
 	app.Use(refuseContentEncoding)
 	app.Use(h.authenticate)
 	h.usePageMiddleware(app)
@@ -200,6 +238,9 @@ func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	}
 	if cfg.BodyIdleTimeout <= 0 {
 		cfg.BodyIdleTimeout = DefaultBodyIdleTimeout
+	}
+	if cfg.BodyRateGrace <= 0 {
+		cfg.BodyRateGrace = DefaultBodyRateGrace
 	}
 	h := &Handler{cfg: cfg, db: store, files: files}
 	h.cookies = newCookieNames(h.secure())

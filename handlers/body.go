@@ -2,16 +2,17 @@ package handlers
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
 )
@@ -19,52 +20,128 @@ import (
 // errBodyTooLarge is what limitedReader returns past its limit.
 var errBodyTooLarge = db.Errorf(db.ETOOLARGE, "request body too large")
 
-// bodyIdleKey holds the request's Config.BodyIdleTimeout for idleReader.
-const bodyIdleKey = "bodyIdle"
+// errBodyStalled answers a client that stopped sending its body, and
+// errBodyTooSlow one that kept sending, but too little to ever finish
+// (Config.BodyMinRate).
+var (
+	errBodyStalled = fiber.NewError(fiber.StatusRequestTimeout,
+		"the request body stopped arriving; send it again")
+	errBodyTooSlow = fiber.NewError(fiber.StatusRequestTimeout,
+		"the request body arrived too slowly; send it again on a faster connection")
+)
 
-// errBodyStalled answers a client that stopped sending its body.
-var errBodyStalled = fiber.NewError(fiber.StatusRequestTimeout,
-	"the request body stopped arriving; send it again")
+// bodyKey holds the request's one bodyReader.
+const bodyKey = "body"
 
 // requestBody returns the request body as a stream, bounded by limit bytes.
 // Fiber streams large bodies (StreamRequestBody) and does not enforce
 // BodyLimit on them, so every reader of a body goes through here.
 func requestBody(c *fiber.Ctx, limit int64) io.Reader {
-	return &limitedReader{r: bodyStream(c), left: limit}
+	return &limitedReader{r: bodyOf(c), left: limit}
 }
 
-// bodyStream is the body as it arrives, each read under the route's idle
-// timeout (Config.BodyIdleTimeout).
-func bodyStream(c *fiber.Ctx) io.Reader {
-	s := c.Context().RequestBodyStream()
+// bodyOf is the request's one body reader, made before any route runs
+// (serveRequest); a request without a body reads as empty.
+func bodyOf(c *fiber.Ctx) io.Reader {
+	if b, ok := c.Locals(bodyKey).(*bodyReader); ok {
+		return b
+	}
+	return strings.NewReader("")
+}
+
+// bodyReader is the one reader of a request's body, however many readers
+// of ours take turns on it. Before each read it sets the connection's read
+// deadline: Config.BodyIdleTimeout from now, or sooner where the body's
+// average rate since the request began would fall below
+// Config.BodyMinRate once Config.BodyRateGrace has passed. It never reads
+// past the declared length, and it remembers how much it read and whether
+// it reached the end, so that finishBody knows whether the connection can
+// carry another request.
+type bodyReader struct {
+	stream  io.Reader
+	conn    net.Conn
+	idle    time.Duration
+	minRate int64 // bytes a second on average, after grace; 0 for none
+	grace   time.Duration
+	start   time.Time
+	left    int64 // declared bytes not yet read; -1 for a chunked body
+	read    int64
+	eof     bool
+	err     error // sticky: a stall or a broken stream
+}
+
+func (h *Handler) newBodyReader(fctx *fasthttp.RequestCtx) *bodyReader {
+	s := fctx.RequestBodyStream()
 	if s == nil {
-		return bytes.NewReader(c.Body())
+		return nil
 	}
-	idle, ok := c.Locals(bodyIdleKey).(time.Duration)
-	if !ok {
-		idle = DefaultBodyIdleTimeout // a refusal before the route's checks
-	}
-	return &idleReader{r: s, conn: c.Context().Conn(), idle: idle}
+	return &bodyReader{stream: s, conn: fctx.Conn(), idle: h.cfg.BodyIdleTimeout,
+		minRate: h.cfg.BodyMinRate, grace: h.cfg.BodyRateGrace, start: fctx.Time(),
+		left: max(int64(fctx.Request.Header.ContentLength()), -1)}
 }
 
-// idleReader moves the connection's read deadline forward before every
-// read, turning the server's total read deadline into an idle one.
-type idleReader struct {
-	r    io.Reader
-	conn net.Conn
-	idle time.Duration
-}
+// done reports whether the whole body has been read.
+func (b *bodyReader) done() bool { return b.eof || b.left == 0 }
 
-func (i *idleReader) Read(p []byte) (int, error) {
-	if i.conn != nil {
-		_ = i.conn.SetReadDeadline(time.Now().Add(i.idle))
+func (b *bodyReader) Read(p []byte) (int, error) {
+	switch {
+	case b.err != nil:
+		return 0, b.err
+	case b.done():
+		b.eof = true
+		return 0, io.EOF
+	case len(p) == 0:
+		return 0, nil
 	}
-	n, err := i.r.Read(p)
+	if b.left > 0 && int64(len(p)) > b.left {
+		// fasthttp's stream would hand out bytes it read ahead of the
+		// next request, and panic on the read after.
+		p = p[:b.left]
+	}
+	deadline, byRate := b.deadline(time.Now())
+	if b.conn != nil {
+		_ = b.conn.SetReadDeadline(deadline)
+	}
+	n, err := b.stream.Read(p)
+	b.read += int64(n)
+	if b.left > 0 {
+		b.left -= int64(n)
+	}
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return n, errBodyStalled
+	switch {
+	case err == io.EOF:
+		b.eof = true
+	case errors.As(err, &ne) && ne.Timeout():
+		b.err = errBodyStalled
+		if byRate {
+			b.err = errBodyTooSlow
+		}
+		err = b.err
+	case err != nil:
+		b.err = err
 	}
 	return n, err
+}
+
+// deadline is when the next byte must have arrived, and whether the
+// minimum rate, rather than the idle timeout, sets it: the body must
+// average minRate from its start once grace has passed, so with read bytes
+// in, it may take until start + read/minRate (the time they "pay for"),
+// and at least until start + grace. Like Apache's mod_reqtimeout MinRate,
+// this ends a trickle (a byte every few seconds holds a connection for
+// ever under the idle timeout alone) but never a slow steady upload.
+func (b *bodyReader) deadline(now time.Time) (time.Time, bool) {
+	idle := now.Add(b.idle)
+	if b.minRate <= 0 {
+		return idle, false
+	}
+	paid := time.Duration(b.read/b.minRate)*time.Second +
+		time.Duration(b.read%b.minRate)*time.Second/time.Duration(b.minRate)
+	byRate := b.start.Add(max(b.grace, paid))
+	if byRate.Before(idle) {
+		return byRate, true
+	}
+	return idle, false
 }
 
 // limitedReader fails with errBodyTooLarge once more than its limit is read,
@@ -89,37 +166,77 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// What is left of a refused body: a small rest is read before answering,
-// which keeps the connection; a larger one is read, at most maxDrainBytes,
-// after the answer has gone out (a lingering close), each read waiting at
-// most lingerIdle.
+// What is left of a body when its request is answered: a small rest is
+// read before answering, which keeps the connection; a larger one is read,
+// at most maxDrainBytes and for at most lingerTime, after the answer has
+// gone out (a lingering close), each read waiting at most lingerIdle.
 const (
 	syncDrainBytes = 64 << 10
 	maxDrainBytes  = 64 << 20
 	lingerIdle     = 2 * time.Second
+	lingerTime     = 30 * time.Second
 )
 
-// releaseBody disposes of what is left of a refused request's body.
-// Closing a connection with unread bytes makes the kernel reset it, and a
-// client still sending would see "connection reset" instead of the answer
-// ("file too large"). A rest declared no larger than syncDrainBytes is
-// read now and the connection kept. A larger or unknown one is not waited
-// for: the answer goes out at once, and the connection closes after it,
-// once the client has stopped sending (or sent maxDrainBytes more), what
-// it sends in between read and thrown away, as nginx's lingering close
-// does, so the answer arrives whole.
-func releaseBody(c *fiber.Ctx) {
-	if c.Context().RequestBodyStream() == nil {
+// serveRequest wraps the application's fasthttp handler: it gives each
+// request its one body reader, and after the application has answered,
+// by whatever path (a route, a refusal in a middleware, the error handler,
+// Fiber's own answers such as the one to an unknown method), it disposes
+// of the body the answer left unread (finishBody).
+func (h *Handler) serveRequest(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+	return func(fctx *fasthttp.RequestCtx) {
+		if b := h.newBodyReader(fctx); b != nil {
+			fctx.SetUserValue(bodyKey, b)
+		}
+		next(fctx)
+		finishBody(fctx)
+	}
+}
+
+// finishBody makes sure that, once a request is answered, its body has
+// been read to its end or the connection carries no further request.
+// fasthttp parses whatever follows the bytes read as the next request on
+// the connection, so an unread body ending in a complete request would
+// be run as one (request smuggling: a route that redirects to sign-in, or
+// refuses a type, without reading what was sent).
+//
+// A rest of at most syncDrainBytes (declared, or a chunked body ending
+// within them) that keeps arriving is read now and thrown away, and the
+// connection kept. Otherwise the answer goes out at once and the connection closes after
+// it, once the client has stopped sending, as nginx's lingering close
+// does: closing a connection with unread bytes makes the kernel reset it,
+// and a client still sending would see "connection reset" instead of the
+// answer ("file too large"). A request whose length is ambiguous
+// (framingError) has no knowable end: it always closes.
+func finishBody(fctx *fasthttp.RequestCtx) {
+	if framingError(&fctx.Request.Header) != nil {
+		answerThenLinger(fctx)
 		return
 	}
-	if n := c.Request().Header.ContentLength(); n >= 0 && n <= syncDrainBytes {
-		if _, err := io.CopyN(io.Discard, bodyStream(c), syncDrainBytes+1); err == io.EOF {
+	b, _ := fctx.UserValue(bodyKey).(*bodyReader)
+	switch {
+	case b == nil || b.done():
+		return
+	case b.err != nil:
+		// A client that stalled, or a body that broke off: waiting for
+		// the rest would only stall again.
+		fctx.SetConnectionClose()
+		return
+	case b.left <= syncDrainBytes:
+		// A client that stops sending (to wait for this answer) is
+		// waited for only as long as a lingering close would.
+		b.idle = lingerIdle
+		_, _ = io.CopyN(io.Discard, b, syncDrainBytes+1)
+		if b.done() {
 			return
 		}
 	}
-	// fasthttp closes a Connection: close response's connection at once,
-	// so the answer is written here, after the handler, by hand.
-	fctx := c.Context()
+	answerThenLinger(fctx)
+}
+
+// answerThenLinger writes the answer and closes the connection after it,
+// with a lingering close. fasthttp closes a Connection: close response's
+// connection at once, so the answer is written here, by hand.
+func answerThenLinger(fctx *fasthttp.RequestCtx) {
 	fctx.HijackSetNoResponse(true)
 	fctx.Hijack(func(conn net.Conn) {
 		fctx.Response.SetConnectionClose()
@@ -132,11 +249,18 @@ func releaseBody(c *fiber.Ctx) {
 }
 
 // lingerClose reads and throws away what a client still sends after its
-// answer, until it stops or maxDrainBytes; the connection closes after.
+// answer, until it stops, or has sent maxDrainBytes, or lingerTime has
+// passed (a client trickling a byte a second would otherwise hold the
+// connection for ever); the connection closes after.
 func lingerClose(conn net.Conn) {
 	buf := make([]byte, 32<<10)
+	end := time.Now().Add(lingerTime)
 	for read := 0; read < maxDrainBytes; {
-		_ = conn.SetReadDeadline(time.Now().Add(lingerIdle))
+		deadline := time.Now().Add(lingerIdle)
+		if deadline.After(end) {
+			deadline = end
+		}
+		_ = conn.SetReadDeadline(deadline)
 		n, err := conn.Read(buf)
 		if err != nil {
 			return

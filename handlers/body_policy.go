@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
 )
@@ -27,8 +31,9 @@ const (
 )
 
 // formBodyLimit bounds every urlencoded form: the largest of ours is the
-// queue's bulk form, a page of ticket ids with a few fields.
-const formBodyLimit = 64 << 10
+// queue's bulk form, a page of 200 ticket ids (about 2.5 KB) with the
+// queue's address (its search at most 200 bytes, encoded twice).
+const formBodyLimit = 16 << 10
 
 // errNoBody refuses a body on a route that takes none.
 var errNoBody = db.Errorf(db.ETOOLARGE, "this request takes no body")
@@ -37,12 +42,140 @@ var errNoBody = db.Errorf(db.ETOOLARGE, "this request takes no body")
 // in any coding but identity). No route of ours takes one: inflating is
 // how a few kilobytes on the wire become gigabytes in memory and /tmp.
 func refuseContentEncoding(c *fiber.Ctx) error {
-	for _, coding := range strings.Split(string(c.Request().Header.Peek(fiber.HeaderContentEncoding)), ",") {
-		if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
-			return db.Errorf(db.EUNSUPPORTED, "Content-Encoding %q is not accepted: send the body uncompressed", coding)
-		}
+	if coding := contentCoding(c.Request().Header.Peek(fiber.HeaderContentEncoding)); coding != "" {
+		return db.Errorf(db.EUNSUPPORTED, "Content-Encoding %q is not accepted: send the body uncompressed", coding)
 	}
 	return c.Next()
+}
+
+// contentCoding is the first coding of a Content-Encoding value other
+// than identity, "" when there is none.
+func contentCoding(v []byte) string {
+	for _, coding := range strings.Split(string(v), ",") {
+		if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
+			return coding
+		}
+	}
+	return ""
+}
+
+// refuseAmbiguousFraming answers 400 to a request whose body has no single
+// certain end (framingError), before anything reads it; finishBody then
+// closes the connection.
+func refuseAmbiguousFraming(c *fiber.Ctx) error {
+	if err := framingError(&c.Request().Header); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// framingError reports a request whose body length could be read two ways:
+// several Content-Length headers (fasthttp keeps the last), Content-Length
+// together with Transfer-Encoding (fasthttp goes by the latter), a
+// Transfer-Encoding other than exactly chunked (fasthttp takes any value
+// but identity for chunked, and "identity" for none), or a header folded
+// onto the next line. A proxy in front that reads the length the other
+// way would see the end of one request where we see another's start: the
+// classic request smuggling. RFC 9112 §6.3 tells a server to refuse such
+// a request and close the connection. It looks at the raw header lines,
+// as received, since the parsed header keeps only one reading of them.
+func framingError(hdr *fasthttp.RequestHeader) error {
+	var lengths, codings int
+	raw := hdr.RawHeaders()
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			return errFraming("a header line is folded onto the next (obsolete line folding)")
+		}
+		name, value, _ := bytes.Cut(line, []byte(":"))
+		switch {
+		case bytes.EqualFold(name, []byte(fiber.HeaderContentLength)):
+			lengths++
+		case bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding)):
+			codings++
+			if !bytes.EqualFold(bytes.Trim(value, " \t"), []byte("chunked")) {
+				return errFraming("Transfer-Encoding must be exactly chunked")
+			}
+		}
+	}
+	switch {
+	case lengths > 1:
+		return errFraming("several Content-Length headers")
+	case codings > 1:
+		return errFraming("several Transfer-Encoding headers")
+	case lengths > 0 && codings > 0:
+		return errFraming("both Content-Length and Transfer-Encoding")
+	case codings > 0 && !hdr.IsHTTP11():
+		return errFraming("Transfer-Encoding in an HTTP/1.0 request")
+	}
+	return nil
+}
+
+func errFraming(why string) error {
+	return db.Errorf(db.EBADREQUEST, "the length of the request body is ambiguous: %s; the connection is closed", why)
+}
+
+// preReadBytes is the most fasthttp reads of a body before any handler
+// runs (readBodyWithStreaming): min(Content-Length, 8 KiB).
+const preReadBytes = 8 << 10
+
+// headerReceived configures each request once its headers are in. The
+// body's first bytes get the idle timeout (later reads move the deadline
+// themselves: bodyReader). A body declared longer than preReadBytes is
+// pre-read only up to its first bytes: fasthttp would otherwise wait for
+// 8 KiB before any route could refuse, from the headers, what it will not
+// take (a client declaring gigabytes and sending three bytes waited for
+// the idle timeout instead of getting 413). With a request body limit of
+// one byte, fasthttp reads what has arrived (at least two bytes) and
+// streams the rest. What it reads is at most its body buffer (8 KiB,
+// the largest pre-read it ever makes), so never past the end of such a
+// body into the next request.
+func (h *Handler) headerReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	rc := fasthttp.RequestConfig{ReadTimeout: h.cfg.BodyIdleTimeout}
+	if hdr.ContentLength() > preReadBytes {
+		rc.MaxRequestBodySize = 1
+	}
+	return rc
+}
+
+// continueBody answers "Expect: 100-continue": the client sends its body
+// only once told to, so a body no route would take is refused (417) from
+// its headers, and never sent. fasthttp keeps the connection after a 417
+// (and then skips the handler of every later request on it), so the
+// connection closes.
+func (h *Handler) continueBody(hdr *fasthttp.RequestHeader) bool {
+	if h.takenByNoRoute(hdr) {
+		hdr.SetConnectionClose()
+		return false
+	}
+	return true
+}
+
+// takenByNoRoute reports, from its headers, a request body no route takes:
+// an ambiguous length, a method without a body (only POST and PATCH routes
+// take one), a Content-Encoding, a length over the largest body of any
+// route, or a type no route reads.
+func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
+	n := int64(hdr.ContentLength())
+	if n == 0 || n == -2 {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(string(hdr.ContentType()))
+	method := string(hdr.Method())
+	return framingError(hdr) != nil ||
+		(method != fiber.MethodPost && method != fiber.MethodPatch) ||
+		contentCoding(hdr.Peek(fiber.HeaderContentEncoding)) != "" ||
+		n > h.maxMultipartBody() ||
+		(mt != fiber.MIMEApplicationForm && mt != fiber.MIMEApplicationJSON && mt != fiber.MIMEMultipartForm)
 }
 
 // acceptBody refuses, from the headers alone, a body the route does not
@@ -51,8 +184,9 @@ func refuseContentEncoding(c *fiber.Ctx) error {
 // limit instead).
 func (h *Handler) acceptBody(b Body) fiber.Handler {
 	maxMultipart := h.maxMultipartBody()
+	tooLarge := db.Errorf(db.ETOOLARGE, "%s: at most %d files of %s each", errBodyTooLarge.Message,
+		h.cfg.MaxFiles, sizeLimit(h.cfg.MaxFileBytes))
 	return func(c *fiber.Ctx) error {
-		c.Locals(bodyIdleKey, h.cfg.BodyIdleTimeout)
 		// -1: chunked, so of unknown length; -2: no body at all.
 		n := int64(c.Request().Header.ContentLength())
 		if b == NoBody {
@@ -75,12 +209,15 @@ func (h *Handler) acceptBody(b Body) fiber.Handler {
 			if params["boundary"] == "" {
 				return db.Errorf(db.EUNSUPPORTED, "a multipart/form-data body needs a boundary")
 			}
-			limit = maxMultipart
+			if n > maxMultipart {
+				return tooLarge
+			}
+			return c.Next()
 		default:
 			return db.Errorf(db.EUNSUPPORTED, "send %s", b)
 		}
 		if n > limit {
-			return errBodyTooLarge
+			return db.Errorf(db.ETOOLARGE, "%s: at most %d KiB", errBodyTooLarge.Message, limit>>10)
 		}
 		return c.Next()
 	}
@@ -107,7 +244,15 @@ func (b Body) String() string {
 // every file at its largest, with room for each part's headers, and the
 // text fields.
 func (h *Handler) maxMultipartBody() int64 {
-	return int64(h.cfg.MaxFiles)*(h.cfg.MaxFileBytes+4096) + maxParts*maxFieldBytes
+	return int64(h.cfg.MaxFiles)*(h.cfg.MaxFileBytes+4096) + maxFieldBytes + maxPartOverhead
+}
+
+// sizeLimit writes a size limit as the file store does ("10 MB").
+func sizeLimit(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
 }
 
 const formKey = "form"
@@ -147,6 +292,8 @@ func readFailure(err error) error {
 		return errBodyTooLarge
 	case errors.Is(err, errBodyStalled):
 		return errBodyStalled
+	case errors.Is(err, errBodyTooSlow):
+		return errBodyTooSlow
 	}
 	return db.Errorf(db.EBADREQUEST, "unable to read the request body")
 }

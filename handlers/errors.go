@@ -3,10 +3,12 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
 )
@@ -24,6 +26,7 @@ var statusOf = map[string]int{
 	db.ERATELIMITED:  fiber.StatusTooManyRequests,
 	db.EINTERNAL:     fiber.StatusInternalServerError,
 	db.ESTORAGEFULL:  fiber.StatusInsufficientStorage,
+	db.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
 }
 
 // Problem is an RFC 9457 problem details document.
@@ -44,6 +47,12 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 	var de *db.Error
 	var fe *fiber.Error
 	p := Problem{Type: "about:blank"}
+	if db.IsOutOfDescriptors(err) {
+		// A file could not be opened for want of a descriptor: a moment's
+		// overload the client may retry (503, Retry-After), not a fault.
+		slog.Warn("request refused: out of file descriptors", "method", c.Method(), "route", c.Route().Path, "err", err)
+		err = db.ErrUnavailable
+	}
 	switch {
 	case errors.As(err, &de):
 		p.Status = statusOf[de.Code]
@@ -58,9 +67,10 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 		p.Status = fiber.StatusInternalServerError
 	}
 	p.Title = http.StatusText(p.Status)
-	// A full disk (507) is an operating condition with its own clear
-	// message, not a fault to hide behind a reference.
-	if p.Status >= 500 && p.Status != fiber.StatusInsufficientStorage {
+	// A full disk (507) and a moment without descriptors (503) are
+	// operating conditions with their own clear message, not faults to
+	// hide behind a reference.
+	if p.Status >= 500 && p.Status != fiber.StatusInsufficientStorage && p.Status != fiber.StatusServiceUnavailable {
 		p.RequestID, _ = c.Locals(requestid.ConfigDefault.ContextKey).(string)
 		slog.Error("request failed", "id", p.RequestID, "method", c.Method(), "route", c.Route().Path, "err", err)
 		p.Detail = "Internal error. Reference: " + p.RequestID
@@ -68,20 +78,37 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 	return p
 }
 
+// retryAfterBusy is the Retry-After of a 503, in seconds: descriptors come
+// back as soon as other requests finish.
+const retryAfterBusy = "5"
+
 // unparsedKey marks a request the HTTP layer refused before parsing it.
 const unparsedKey = "unparsed"
 
+// serverError is the answer to a request the HTTP layer refused before
+// any route saw it. Its detail is generic, per status: the parse error's
+// text may quote the request itself, cookies and Authorization included.
+func serverError(err error) error {
+	var ne net.Error
+	switch {
+	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
+		return fiber.NewError(fiber.StatusRequestHeaderFieldsTooLarge, "the request line and headers are too large")
+	case errors.As(err, &ne) && ne.Timeout():
+		return fiber.NewError(fiber.StatusRequestTimeout, "the request did not arrive in time")
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return errBodyTooLarge
+	}
+	return fiber.NewError(fiber.StatusBadRequest, "the request could not be parsed as HTTP/1.1")
+}
+
 // errorHandler is the one place errors become responses: problem+json under
-// /api, the error page elsewhere.
+// /api, the error page elsewhere. What is left of the request's body is
+// seen to after it (finishBody).
 func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
-	if errors.Is(err, errBodyStalled) {
-		// Waiting for a body that stopped would only stall again.
-		c.Context().SetConnectionClose()
-	} else {
-		releaseBody(c)
-	}
 	switch p.Status {
+	case fiber.StatusServiceUnavailable:
+		c.Set(fiber.HeaderRetryAfter, retryAfterBusy)
 	case fiber.StatusUnauthorized:
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="helpdesk"`)
 	case fiber.StatusMethodNotAllowed:

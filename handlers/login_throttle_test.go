@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -83,5 +85,95 @@ func TestLoginThrottleCannotLockOut(t *testing.T) {
 	}
 	if got := login(sprayer, u.Email, "correct horse battery"); got != http.StatusTooManyRequests {
 		t.Errorf("a spraying address with the right password: %d, want 429", got)
+	}
+}
+
+// Concurrent guesses cannot outrun the throttles: each attempt is counted
+// before its password is checked, so of a burst of 250 wrong passwords
+// from one address at most the limit's number are checked (401), the rest
+// refused (429), and the right password sent while the burst is refused
+// does not sign in. Before, every guess of the burst was checked: the
+// throttle counted failures only once bcrypt had finished.
+func TestLoginBurstCannotOutrunThrottle(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spray bool // a different account for each guess
+		limit int
+	}{
+		{"Pair", false, loginPerPair},
+		{"Address", true, loginPerAddress},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			u, err := s.DB.CreateUser(t.Context(), db.NewUser{Email: "marta@kinconecta.com", Name: "Marta", Role: db.RoleAgent, Password: "correct horse battery"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := s.browserFrom(t, "127.0.0.2")
+			token := b.csrf(t)
+			login := func(email, password string) (int, error) {
+				form := url.Values{csrfField: {token}, "email": {email}, "password": {password}}
+				req, err := http.NewRequest("POST", s.URL+"/agent/login", strings.NewReader(form.Encode()))
+				if err != nil {
+					return 0, err
+				}
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				resp, err := b.client.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				resp.Body.Close()
+				return resp.StatusCode, nil
+			}
+			const burst = 250
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			counts := map[int]int{}
+			refused := make(chan struct{})
+			var once sync.Once
+			for i := range burst {
+				email := u.Email
+				if tc.spray {
+					email = fmt.Sprintf("user%d@kinconecta.com", i)
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					status, err := login(email, "wrong wrong wrong")
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					counts[status]++
+					mu.Unlock()
+					if status == http.StatusTooManyRequests {
+						once.Do(func() { close(refused) })
+					}
+				}()
+			}
+			done := make(chan struct{})
+			go func() { wg.Wait(); close(done) }()
+			// The right password, while the burst is under way.
+			select {
+			case <-refused:
+			case <-done:
+			}
+			right, err := login(u.Email, "correct horse battery")
+			if err != nil {
+				t.Fatal(err)
+			}
+			<-done
+			if counts[http.StatusUnauthorized] > tc.limit {
+				t.Errorf("%d of %d concurrent guesses were checked (401), want at most %d; answers %v",
+					counts[http.StatusUnauthorized], burst, tc.limit, counts)
+			}
+			if got := counts[http.StatusUnauthorized] + counts[http.StatusTooManyRequests]; got != burst {
+				t.Errorf("answers %v, want only 401 and 429", counts)
+			}
+			if right != http.StatusTooManyRequests {
+				t.Errorf("the right password during the burst: %d, want 429", right)
+			}
+		})
 	}
 }

@@ -11,11 +11,25 @@ import (
 	"github.com/kinconecta/helpdesk/filestore"
 )
 
-// Limits on the non-file parts of a multipart body.
+// Limits on the non-file parts of a multipart body, which are held in
+// memory while the request lasts (300 held requests, each with 63 fields
+// of 64 KiB, took 1.78 GB when the limit was per field).
 const (
-	maxFieldBytes = 64 << 10 // one text field (10,000 characters fit in 40 KB)
-	maxParts      = 64       // text fields and ignored parts together
+	// maxFieldBytes bounds the text fields of one form together: the
+	// largest, the create form, is a 10,000-character message (at most
+	// 40 KB in UTF-8) and a few short fields.
+	maxFieldBytes = 64 << 10
+	maxParts      = 64 // text fields and ignored parts together
+	// maxPartOverhead bounds what else of a multipart body is not file
+	// contents: part headers (Go's reader would take 10 MiB of one),
+	// boundaries, a preamble; filePartOverhead more is allowed for each
+	// file a request may carry, whose part names it (255 characters).
+	maxPartOverhead  = 32 << 10
+	filePartOverhead = 2 << 10
 )
+
+// errFieldsTooLong refuses a form whose text fields are too long together.
+var errFieldsTooLong = db.Errorf(db.ETOOLARGE, "the form's text fields are too long: at most %d KiB in all", maxFieldBytes>>10)
 
 // multipartForm is a streamed multipart body: its text fields and the files
 // received into the store's temporary folder.
@@ -66,32 +80,61 @@ func (f *multipartForm) Attachments() []db.NewAttachment {
 // Fiber does not enforce BodyLimit on streamed bodies. On a page, whose
 // CSRF token travels in the form, the token must come before the first
 // file (the forms put it first), so a forged upload stores nothing. On
-// error the files received are removed and the rest of the body drained,
-// but the text fields read so far are kept, so a page can show back what
-// was typed; the form is never nil.
+// error the files received are removed (the rest of the body is seen to
+// after the answer: finishBody), but the text fields read so far are
+// kept, so a page can show back what was typed; the form is never nil.
 func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*multipartForm, error) {
 	form := &multipartForm{Values: map[string]string{}}
 	mt, params := mediaType(c)
 	if mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
-	body := requestBody(c, h.maxMultipartBody())
+	body := &partsBudget{r: requestBody(c, h.maxMultipartBody()),
+		left: maxFieldBytes + maxPartOverhead + int64(maxFiles)*filePartOverhead}
 	mr := multipart.NewReader(body, params["boundary"])
-	if err := h.readParts(c, mr, form, fileField, maxFiles); err != nil {
+	if err := h.readParts(c, mr, body, form, fileField, maxFiles); err != nil {
 		form.Discard()
-		releaseBody(c)
 		return form, malformed(err)
 	}
-	// Read what follows the closing boundary (an epilogue, a chunked body's
-	// last chunk) so the connection is clean: a server that closes it with
-	// bytes unread (as it does when shutting down) makes the kernel reset
-	// it, and the client loses the answer.
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxFieldBytes))
+	// What follows the closing boundary (an epilogue, a chunked body's
+	// last chunk) is read or the connection closed after the answer
+	// (finishBody).
 	return form, nil
 }
 
-func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, form *multipartForm, fileField string, maxFiles int) error {
-	parts := 0
+// partsBudget bounds the bytes of a multipart body that are not file
+// contents: every byte read counts against it, and every byte handed to
+// the file store is given back (filePart). The multipart reader reads
+// ahead of the part it hands out by at most its 4 KiB buffer, which the
+// budget's overhead allowance covers.
+type partsBudget struct {
+	r    io.Reader
+	left int64
+}
+
+func (b *partsBudget) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, errFieldsTooLong
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// filePart is a file part's contents, given back to the budget as read.
+type filePart struct {
+	r      io.Reader
+	budget *partsBudget
+}
+
+func (f filePart) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	f.budget.left += int64(n)
+	return n, err
+}
+
+func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *multipartForm, fileField string, maxFiles int) error {
+	parts, text := 0, 0
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -111,7 +154,7 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, form *multipartF
 			if len(form.Files) == maxFiles {
 				return db.Errorf(db.ETOOLARGE, "at most %d files", maxFiles)
 			}
-			u, err := h.files.Receive(part, part.FileName(), h.cfg.MaxFileBytes)
+			u, err := h.files.Receive(filePart{part, budget}, part.FileName(), h.cfg.MaxFileBytes)
 			if err != nil {
 				return err
 			}
@@ -120,12 +163,12 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, form *multipartF
 			if parts++; parts > maxParts {
 				return db.Errorf(db.ETOOLARGE, "too many form fields")
 			}
-			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			b, err := io.ReadAll(io.LimitReader(part, int64(maxFieldBytes-text)+1))
 			if err != nil {
 				return &filestore.ReadError{Err: err}
 			}
-			if len(b) > maxFieldBytes {
-				return &db.Error{Code: db.ETOOLARGE, Message: "a form field is too long",
+			if text += len(b); text > maxFieldBytes {
+				return &db.Error{Code: db.ETOOLARGE, Message: errFieldsTooLong.Message,
 					Fields: []db.FieldError{{Field: name, Message: "is too long"}}}
 			}
 			if part.FileName() == "" && name != "" {
@@ -145,7 +188,7 @@ func malformed(err error) error {
 	switch {
 	case errors.As(err, &de):
 		return err
-	case errors.Is(err, errBodyTooLarge), errors.Is(err, errBodyStalled):
+	case errors.Is(err, errBodyStalled), errors.Is(err, errBodyTooSlow):
 		return readFailure(err)
 	case errors.As(err, &re):
 		return db.Errorf(db.EBADREQUEST, "unable to read the upload: %v", re.Err)

@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
 )
 
 func TestSupportFormRenders(t *testing.T) {
@@ -360,5 +361,21 @@ func TestSupportFormRateLimited(t *testing.T) {
 	one(t, html(t, r), `[data-testid="error-page"][data-status="429"]`)
 	if n := countTickets(t, s); n != 1 {
 		t.Fatalf("%d tickets, want 1", n)
+	}
+}
+
+// A control character typed into a one-line field is refused with the
+// page's own words for it, not the store's English.
+func TestSupportFormControlCharacters(t *testing.T) {
+	s := newTestServer(t)
+	b := s.newBrowser(t)
+	values := supportValues()
+	values["fullName"] = "Ana\x1b[31m Martínez"
+	r := b.postMultipart(t, "/", formParts(b.formToken(t, "/"), values))
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.StatusCode)
+	}
+	if got, want := text(one(t, html(t, r), `#fullName-error`)), i18n.EN.T("err.text"); !strings.Contains(got, want) {
+		t.Errorf("fullName error %q, want %q", got, want)
 	}
 }

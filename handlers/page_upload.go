@@ -65,7 +65,7 @@ func fieldMessage(lang i18n.Lang, fe db.FieldError) string {
 		return lang.T("err.category")
 	case m == "must be tourist, guide or guest":
 		return lang.T("err.role")
-	case m == "must be valid UTF-8 text" || m == "must not contain NUL characters":
+	case m == "must be valid UTF-8 text" || m == "must not contain NUL characters" || m == "must not contain control characters":
 		return lang.T("err.text")
 	}
 	return lang.T("err.invalid", fe.Field+" "+m)

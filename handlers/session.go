@@ -117,20 +117,25 @@ func (h *Handler) saveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session
 }
 
 // signIn starts a fresh session for u: a new id every time, so a session id
-// planted before sign-in is worth nothing after it.
+// planted before sign-in is worth nothing after it. On a disk too full for
+// the session, the reserve gives it room (withReserve): signing in is how
+// an admin gets to make room.
 func (h *Handler) signIn(c *fiber.Ctx, u db.User) error {
 	s, r, err := h.agentSession(c)
 	if err != nil {
 		return err
 	}
-	if s.ID != "" {
-		if err := h.db.DeleteSession(c.UserContext(), s.ID); err != nil {
-			return err
+	planted := s.ID
+	return h.withReserve("sign-in", func() error {
+		if planted != "" {
+			if err := h.db.DeleteSession(c.UserContext(), planted); err != nil {
+				return err
+			}
 		}
-	}
-	s.ID, s.IsNew = "", true
-	s.Values = map[any]any{sessionUser: u.ID}
-	return h.saveSession(c, r, s)
+		s.ID, s.IsNew = "", true
+		s.Values = map[any]any{sessionUser: u.ID}
+		return h.saveSession(c, r, s)
+	})
 }
 
 // signOut ends the session and clears its cookie.

@@ -2,10 +2,14 @@ package handlers
 
 import (
 	"fmt"
+	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/filestore"
 )
 
 // refuseWhenFull answers 507 (db.ErrStorageFull) before a request that
@@ -16,7 +20,8 @@ import (
 // settings. It belongs on the routes that store new content: creates,
 // messages and uploads.
 func (h *Handler) refuseWhenFull(c *fiber.Ctx) error {
-	if low, _, _ := h.storageLow(false); low {
+	if low, free, _ := h.storageLow(false); low {
+		floorRefusals.note(free, h.cfg.MinFreeBytes)
 		return db.ErrStorageFull
 	}
 	return c.Next()
@@ -45,4 +50,50 @@ func (h *Handler) storageProblem() string {
 // mebibytes writes a size the way the --min-free-mb flag counts it.
 func mebibytes(n int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// withReserve runs write, one of the writes an admin needs to make room
+// on a full disk (a sign-in's session, a deletion). When the disk has no
+// room even for it, it gives up the data folder's reserve
+// (filestore.Store.ReleaseReserve) and runs write once more, so that an
+// admin can always sign in and delete; the server makes the reserve
+// again once there is room.
+func (h *Handler) withReserve(what string, write func() error) error {
+	err := write()
+	if !db.IsStorageFull(err) || !h.files.ReleaseReserve() {
+		return err
+	}
+	slog.Warn("the disk holding the data folder is full: released the reserve so that an admin can make room; delete tickets or files, or free space on the disk",
+		"for", what, "reserve", mebibytes(filestore.ReserveSize))
+	return write()
+}
+
+// floorLogEvery spaces the warnings about refusals below the floor.
+const floorLogEvery = time.Minute
+
+// floorRefusals is the process's one floorLog: there is one data folder.
+var floorRefusals floorLog
+
+// floorLog writes a warning when the free-space floor starts refusing new
+// content, and then at most one a minute while it goes on, with how many
+// requests it refused meanwhile: an operator hears of it without a line
+// per request.
+type floorLog struct {
+	mu      sync.Mutex
+	next    time.Time
+	pending int
+}
+
+// note records one refusal with the free space and the floor behind it.
+func (l *floorLog) note(free, floor int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending++
+	now := time.Now()
+	if now.Before(l.next) {
+		return
+	}
+	slog.Warn("the data folder is below its free-space floor: refusing new tickets, messages and files (507); delete tickets or files, or free space on the disk",
+		"free", mebibytes(free), "floor", mebibytes(floor), "refused", l.pending)
+	l.pending, l.next = 0, now.Add(floorLogEvery)
 }

@@ -3,18 +3,19 @@
 package handlers
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/kinconecta/helpdesk/internal/smalldisk"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/internal/smalldisk"
 )
 
 // newTestServerOn is newTestServer with its data folder at dir.
@@ -194,5 +195,43 @@ func TestStorageFullDisk(t *testing.T) {
 	}
 	if r := s.postJSON(t, "/api/support-tickets", validTicket()); r.StatusCode != http.StatusCreated {
 		t.Fatalf("create once there is room: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+// A sign-in or deletion that finds the disk full releases the reserve and
+// is tried once more; anything else, or a second failure, is the caller's.
+func TestWithReserve(t *testing.T) {
+	s := newTestServer(t)
+	h := newHandler(Config{}, s.DB, s.Files)
+	reserve := filepath.Join(s.Dir, filestore.ReserveName)
+	keep := func() {
+		t.Helper()
+		stop := s.Files.KeepReserve()
+		stop()
+		if _, err := os.Stat(reserve); err != nil {
+			t.Fatalf("no reserve to release: %v", err)
+		}
+	}
+	keep()
+	tries := 0
+	err := h.withReserve("test", func() error {
+		if tries++; tries == 1 {
+			return db.ErrStorageFull
+		}
+		return nil
+	})
+	if err != nil || tries != 2 {
+		t.Fatalf("a write that met a full disk: err %v after %d tries, want success on the second", err, tries)
+	}
+	if _, err := os.Stat(reserve); !os.IsNotExist(err) {
+		t.Fatalf("the reserve is still there after the retry: %v", err)
+	}
+	keep()
+	tries = 0
+	if err := h.withReserve("test", func() error { tries++; return errors.New("not a full disk") }); err == nil || tries != 1 {
+		t.Errorf("another failure: err %v after %d tries, want it returned after one", err, tries)
+	}
+	if _, err := os.Stat(reserve); err != nil {
+		t.Errorf("the reserve went for a failure that was not a full disk: %v", err)
 	}
 }

@@ -10,5 +10,7 @@ func init() {
 
 		"error.507.title": {"We're out of storage space", "Nos hemos quedado sin espacio"},
 		"error.507.text":  {"Our storage is full, so nothing you sent was stored. Please try again later.", "Nuestro almacenamiento está lleno, así que no se ha guardado nada de lo que enviaste. Inténtalo de nuevo más tarde."},
+		"error.503.title": {"We're busy right now", "Ahora mismo estamos muy ocupados"},
+		"error.503.text":  {"We couldn't open that just now. Please try again in a few seconds.", "No pudimos abrir eso ahora mismo. Inténtalo de nuevo en unos segundos."},
 	})
 }

@@ -79,7 +79,7 @@ func TestCatalogHasBuiltKeys(t *testing.T) {
 	for _, s := range []string{"reply", "closed", "reopened"} {
 		keys = append(keys, "track.sent."+s)
 	}
-	for _, e := range []string{"default", "csrf", "400", "403", "404", "405", "409", "413", "415", "429", "500", "507"} {
+	for _, e := range []string{"default", "csrf", "400", "403", "404", "405", "409", "413", "415", "429", "500", "503", "507"} {
 		keys = append(keys, "error."+e+".title", "error."+e+".text")
 	}
 	for _, k := range keys {

@@ -71,15 +71,16 @@ func (c *composer) compose(ctx context.Context, n db.Notification) (*gomail.Msg,
 }
 
 // message wraps a letter in headers. Every address header is a
-// net/mail.Address handed to go-mail, whose String quotes or encodes the
+// net/mail.Address, written by go-mail, whose String quotes or encodes the
 // display name as RFC 5322 and RFC 2047 require (a name like
 // Ana "La Güera, built into a string by hand, broke the header and the
-// email was never sent). User text in headers goes through headerText,
+// email was never sent), or, where that is not enough, as encoded-words
+// of our own (setAddress). User text in headers goes through headerText,
 // and the subject through subjectHeader.
 func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, l letter) (*gomail.Msg, error) {
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	m.FromMailAddress(c.from)
-	setTo(m, &netmail.Address{Name: headerText(l.toName), Address: n.Recipient})
+	setAddress(m, gomail.HeaderFrom, c.from)
+	setAddress(m, gomail.HeaderTo, &netmail.Address{Name: headerText(l.toName), Address: n.Recipient})
 	m.Subject(subjectHeader(l.subject))
 	// CONTRACT §5, Threading: the requester's first email is the root;
 	// every other email answers it. Both ids are fixed per row, so a
@@ -93,7 +94,7 @@ func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, 
 		m.SetGenHeader(gomail.HeaderReferences, "<"+root+">")
 	}
 	if l.requester && c.replies != nil {
-		m.ReplyToMailAddress(&netmail.Address{Name: c.from.Name, Address: c.replies.For(t.ID)})
+		setAddress(m, gomail.HeaderReplyTo, &netmail.Address{Name: c.from.Name, Address: c.replies.For(t.ID)})
 	}
 	m.SetDateWithValue(c.now())
 	// RFC 3834: out-of-office robots must not answer us (and Outlook's
@@ -110,21 +111,68 @@ func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, 
 	return m, nil
 }
 
-// setTo addresses m to a. Go's Address.String Q-encodes a non-ASCII name
-// that contains a backslash with the backslash left bare, which RFC 2047
-// §5(3) forbids in a phrase and ParseAddress itself refuses
-// (golang/go#80592): such a name is written B-encoded instead, in a To
-// field of our own, and the envelope recipient is given as a Bcc, which
-// go-mail never writes into the message.
-func setTo(m *gomail.Msg, a *netmail.Address) {
-	if readsBack(a) {
-		m.ToMailAddress(a)
+// setAddress writes field (From, To or Reply-To) of m as a. go-mail
+// writes it through Address.String when that is safe (plainName); when it
+// is not, the display name is written entirely as encoded-words
+// (encodedAddress), in a field of our own, so every reader decodes
+// exactly the name. go-mail still needs the addresses for the SMTP
+// envelope: the recipient goes in as a Bcc, which go-mail never writes
+// into the message, and the sender as the envelope sender, which
+// envelopeOnly keeps out of the message.
+func setAddress(m *gomail.Msg, field gomail.AddrHeader, a *netmail.Address) {
+	if plainName(a) {
+		m.SetAddrHeaderFromMailAddress(field, a)
 		return
 	}
-	words := strings.ReplaceAll(encodedWords(a.Name), " ", "\r\n ")
-	m.SetGenHeaderPreformatted(gomail.Header(gomail.HeaderTo), words+"\r\n "+(&netmail.Address{Address: a.Address}).String())
-	m.BccMailAddress(&netmail.Address{Address: a.Address})
+	m.SetGenHeaderPreformatted(gomail.Header(field), encodedAddress(a))
+	bare := &netmail.Address{Address: a.Address}
+	switch field {
+	case gomail.HeaderTo:
+		m.BccMailAddress(bare)
+	case gomail.HeaderFrom:
+		m.EnvelopeFromMailAddress(bare)
+		gomail.WithMiddleware(envelopeOnly{})(m)
+	}
 }
+
+// plainName reports whether Address.String writes a so that every reader
+// sees its name. It does not when:
+//
+//   - the name holds "=?": Address.String puts an ASCII name in quotes,
+//     and lenient readers (Python's email package with policy.default,
+//     for one) decode encoded-words even there, so a name typed as
+//     "=?utf-8?b?4oCuS2luY29uZWN0YSBTZWN1cml0eQ==?=" would show them
+//     "\u202eKinconecta Security", with the very right-to-left override
+//     headerText removes (the rule subjectHeader follows for subjects);
+//   - it does not read back: Go Q-encodes a non-ASCII name that contains
+//     a backslash with the backslash left bare, which RFC 2047 §5(3)
+//     forbids in a phrase and ParseAddress itself refuses (golang/go#80592).
+func plainName(a *netmail.Address) bool {
+	return !strings.Contains(a.Name, "=?") && readsBack(a)
+}
+
+// encodedAddress is a as a name-addr whose display name is all
+// encoded-words, one per folded line.
+func encodedAddress(a *netmail.Address) string {
+	words := strings.ReplaceAll(encodedWords(a.Name), " ", "\r\n ")
+	return words + "\r\n " + (&netmail.Address{Address: a.Address}).String()
+}
+
+// envelopeOnly keeps the envelope sender out of the message. go-mail
+// writes the envelope sender as the From field when a message has no From
+// address of its own, which it lacks when setAddress wrote From itself;
+// two From fields would follow. The client reads the envelope sender
+// (GetSender) before it writes the message, where this runs.
+type envelopeOnly struct{}
+
+func (envelopeOnly) Handle(m *gomail.Msg) *gomail.Msg {
+	if len(m.GetAddrHeader(gomail.HeaderFrom)) == 0 {
+		_ = m.SetAddrHeader(gomail.HeaderEnvelopeFrom)
+	}
+	return m
+}
+
+func (envelopeOnly) Type() gomail.MiddlewareType { return "kinconecta-envelope-only" }
 
 // readsBack reports whether a, as Address.String writes it, parses back
 // to the same name and address.

@@ -15,9 +15,11 @@ import (
 // FuzzMessageHeaders builds requesters' emails, the thread's root and an
 // answer, from arbitrary names and subjects, for the requester and for an
 // operator's --mail-from name, writes them as go-mail would send them and
-// reads them back with net/mail: every address and display name must
-// round-trip (as headerText cleans it), the Subject must decode to the
-// subject line exactly, and no header may appear that we did not write.
+// reads them back with net/mail and as a lenient reader would (decoding
+// encoded-words anywhere, quoted strings included): every address and
+// display name must round-trip (as headerText cleans it), the Subject must
+// decode to the subject line exactly, and no header may appear that we did
+// not write.
 // `go test` runs the seeds; `go test -fuzz FuzzMessageHeaders ./mail`
 // searches further.
 func FuzzMessageHeaders(f *testing.F) {
@@ -27,6 +29,8 @@ func FuzzMessageHeaders(f *testing.F) {
 		{"Ana\r\nBcc: evil@example.com", "Help\r\nBcc: evil@example.com", "Soporte\r\nBcc: x@example.com"},
 		{"Ana\u202Emoc.live@", "=?utf-8?b?SGFja2Vk?=", "\u200FSoporte"},
 		{"=?utf-8?q?Admin?=", "Re: =?ISO-8859-1?Q?=A1Hola!?= ¿qué?", "=?utf-8?q?x?="},
+		{"=?utf-8?b?4oCuS2luY29uZWN0YSBTZWN1cml0eQ==?=", "x", "=?utf-8?b?4oCuS2luY29uZWN0YSBTZWN1cml0eQ==?="},
+		{`Ana "=?utf-8?q?=E2=80=AE?=" \ Güera`, "=?", `=?utf-8?q?x?= \ ü`},
 		{`\`, `"`, `(`},
 		{strings.Repeat("Ñ ", 60), strings.Repeat("=?", 100), strings.Repeat("a", 100)},
 		{"", "", ""},

@@ -224,8 +224,10 @@ func TestSpanishTicket(t *testing.T) {
 // Bcc header: they must stay text on their own header lines.
 func TestHeaderInjection(t *testing.T) {
 	d := newDesk(t)
+	// Line breaks are refused at create now; a row stored before still
+	// reaches the mail.
+	tk := d.storedTicket(t, "Ana\r\nBcc: evil2@example.com", "ana.martinez@example.com", "Help\r\nBcc: evil@example.com", "en")
 	d.start(t)
-	tk := d.ticket(t, "Ana\r\nBcc: evil2@example.com", "ana.martinez@example.com", "Help\r\nBcc: evil@example.com", "en")
 	m := d.box.waitFor(t, 1)[0]
 	if !slices.Equal(m.To, []string{"ana.martinez@example.com"}) {
 		t.Fatalf("envelope recipients = %v", m.To)

@@ -1,14 +1,17 @@
 // Package connlimit keeps a server's listener up whatever its clients do:
 // it retries transient accept errors instead of failing, and refuses
 // connections past a total cap (derived from the descriptor limit) and a
-// per-client cap, logging when a limit bites. The HTTP server and the
-// SMTP reply listener both accept through it.
+// per-client cap, closing an idle kept-alive connection rather than
+// refusing a new client when the total is reached, and logging when a
+// limit bites. The HTTP server and the SMTP reply listener both accept
+// through it.
 package connlimit
 
 import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,6 +22,20 @@ import (
 type Limits struct {
 	Total     int // all clients together; 0 for none
 	PerClient int // one client address (an IPv6 /64); 0 for none
+}
+
+// Effective is l as a listener applies it: under a small total cap (a
+// tight descriptor limit) a per-client cap above a quarter of the total
+// is lowered to that quarter, but never below minPerClient. Closing idle
+// connections frees no place that a client's connections busy in requests
+// (slow downloads) hold, so without this one address could hold them
+// all. No per-client cap (0, for a proxy in front, where every client
+// shows one address) stays none.
+func (l Limits) Effective() Limits {
+	if l.Total > 0 && l.PerClient > 0 {
+		l.PerClient = min(l.PerClient, max(l.Total/4, minPerClient))
+	}
+	return l
 }
 
 const (
@@ -37,23 +54,30 @@ const (
 	maxConnsCeiling = 10000
 	// minConns keeps a server under an absurdly low descriptor limit usable.
 	minConns = 16
+	// minPerClient is the least a per-client cap is lowered to (Effective):
+	// a few browsers behind one NAT open six connections each.
+	minPerClient = 16
 	// limitLogEvery spaces the warnings about one kind of refusal.
 	limitLogEvery = 10 * time.Second
 )
 
 // DescriptorLimit is how many connections may be open at once under
 // the process's descriptor limit (which the Go runtime has already raised
-// from the soft to the hard limit): the limit less fixedDescriptors, less a
-// quarter of the rest for the files requests hold open (an upload's
-// temporary file, a download, a reply's attachments), so that the cap
-// refuses a connection before any open(2) or accept(2) fails.
+// from the soft to the hard limit): the limit less fixedDescriptors,
+// halved, because every connection may hold one file open besides its
+// socket for as long as it lasts (a download being sent to a slow client,
+// an upload's temporary file, a reply's attachment being stored; a
+// request opens one at a time). So the cap refuses a connection before
+// any open(2) or accept(2) can fail, however many of them hold a file.
+// Every listener of the process shares it: the web server's cap and the
+// reply listener's add up to it.
 func DescriptorLimit() int {
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<30 {
 		return maxConnsCeiling
 	}
 	rest := int(rl.Cur) - fixedDescriptors
-	return min(max(rest-rest/4, minConns), maxConnsCeiling)
+	return min(max(rest/2, minConns), maxConnsCeiling)
 }
 
 // Listener wraps a server's listener (the HTTP server's, the SMTP
@@ -71,6 +95,14 @@ func DescriptorLimit() int {
 // accepted, so a client's unused pooled connection (browsers' preconnects,
 // proxies' pools, Go's http.Transport) would hold up a graceful shutdown
 // until its deadline; closing those at shutdown loses no request.
+//
+// Kept-alive connections waiting for their next request cost the server
+// nothing but their place under the cap, and a client that sends one
+// request a minute on each of them could hold every place for good. So
+// when the total cap is reached, the connection idle the longest (told by
+// MarkIdle) is closed to admit the new one, as HTTP lets a server close
+// an idle connection at any time; connections in a request are never
+// closed.
 type Listener struct {
 	net.Listener
 	limits Limits
@@ -82,12 +114,13 @@ type Listener struct {
 	conns    map[*conn]struct{}
 	byClient map[string]int
 
-	acceptFailed, totalRefused, clientRefused *rateLimitedLog
+	acceptFailed, totalRefused, clientRefused, idleClosed *rateLimitedLog
 }
 
-// New wraps ln; log receives the rate-limited warnings.
+// New wraps ln, applying limits.Effective(); log receives the
+// rate-limited warnings.
 func New(ln net.Listener, limits Limits, log *slog.Logger) *Listener {
-	return &Listener{Listener: ln, limits: limits, closed: make(chan struct{}),
+	return &Listener{Listener: ln, limits: limits.Effective(), closed: make(chan struct{}),
 		conns: map[*conn]struct{}{}, byClient: map[string]int{},
 		acceptFailed: &rateLimitedLog{log: log, countKey: "failures",
 			msg: "accepting connections failed; retrying"},
@@ -95,6 +128,27 @@ func New(ln net.Listener, limits Limits, log *slog.Logger) *Listener {
 			msg: "connection limit reached: refusing new connections"},
 		clientRefused: &rateLimitedLog{log: log, countKey: "refused",
 			msg: "per-address connection limit reached: refusing the address's new connections"},
+		idleClosed: &rateLimitedLog{log: log, countKey: "closed",
+			msg: "connection limit reached: closing the connection idle the longest to admit a new one"},
+	}
+}
+
+// Limits are the caps the listener applies (New's, made Effective).
+func (l *Listener) Limits() Limits { return l.limits }
+
+// MarkIdle records whether c, a connection Accept returned, waits idle
+// between two requests (true) or is in one (false). The HTTP server's
+// connection-state hook calls it; a connection never marked is never
+// closed to make room.
+func (l *Listener) MarkIdle(c net.Conn, idle bool) {
+	tc, ok := c.(*conn)
+	if !ok || tc.l != l {
+		return
+	}
+	if idle {
+		tc.idleSince.Store(time.Now().UnixNano())
+	} else {
+		tc.idleSince.Store(0)
 	}
 }
 
@@ -124,19 +178,33 @@ func (l *Listener) Accept() (net.Conn, error) {
 	}
 }
 
-// admit tracks c, or closes it if a limit is reached.
+// admit tracks c, or closes it if a limit is reached. At the total cap it
+// closes the connection idle the longest instead, if there is one and c's
+// client is within its own cap.
 func (l *Listener) admit(c net.Conn) *conn {
 	client := clientOf(c.RemoteAddr())
 	l.mu.Lock()
 	open, fromClient := len(l.conns), l.byClient[client]
-	switch {
-	case l.limits.Total > 0 && open >= l.limits.Total:
-	case l.limits.PerClient > 0 && fromClient >= l.limits.PerClient:
-	default:
+	totalFull := l.limits.Total > 0 && open >= l.limits.Total
+	clientFull := l.limits.PerClient > 0 && fromClient >= l.limits.PerClient
+	var idle *conn
+	var idleFor time.Duration
+	if totalFull && !clientFull {
+		if idle, idleFor = l.takeLongestIdleLocked(); idle != nil {
+			totalFull = false
+		}
+	}
+	if !totalFull && !clientFull {
 		tc := &conn{Conn: c, l: l, client: client}
 		l.conns[tc] = struct{}{}
 		l.byClient[client]++
 		l.mu.Unlock()
+		if idle != nil {
+			// A plain close: to the client it is a kept-alive connection
+			// the server let go, which HTTP clients expect at any time.
+			idle.Conn.Close()
+			l.idleClosed.note("idle_for", idleFor.Round(time.Millisecond), "client", idle.client, "limit", l.limits.Total)
+		}
 		return tc
 	}
 	l.mu.Unlock()
@@ -147,12 +215,46 @@ func (l *Listener) admit(c net.Conn) *conn {
 		_ = tcp.SetLinger(0)
 	}
 	c.Close()
-	if l.limits.Total > 0 && open >= l.limits.Total {
+	if totalFull {
 		l.totalRefused.note("open", open, "limit", l.limits.Total)
 	} else {
 		l.clientRefused.note("client", client, "limit", l.limits.PerClient)
 	}
 	return nil
+}
+
+// takeLongestIdleLocked stops tracking the connection idle the longest and
+// returns it, with how long it has been idle, or nil when none is idle.
+// The caller closes it. A connection that turns active meanwhile is passed
+// over: the compare-and-swap claims only one still idle since the scan.
+func (l *Listener) takeLongestIdleLocked() (*conn, time.Duration) {
+	for {
+		var oldest *conn
+		var since int64
+		for c := range l.conns {
+			if t := c.idleSince.Load(); t > 0 && (oldest == nil || t < since) {
+				oldest, since = c, t
+			}
+		}
+		if oldest == nil {
+			return nil, 0
+		}
+		if oldest.idleSince.CompareAndSwap(since, 0) {
+			l.forgetLocked(oldest)
+			return oldest, time.Since(time.Unix(0, since))
+		}
+	}
+}
+
+// forgetLocked frees c's places under the limits, once.
+func (l *Listener) forgetLocked(c *conn) {
+	if _, ok := l.conns[c]; !ok {
+		return
+	}
+	delete(l.conns, c)
+	if l.byClient[c.client]--; l.byClient[c.client] <= 0 {
+		delete(l.byClient, c.client)
+	}
 }
 
 // Close stops Accept, also while it waits to retry, and logs the
@@ -163,6 +265,7 @@ func (l *Listener) Close() error {
 		l.acceptFailed.flush()
 		l.totalRefused.flush()
 		l.clientRefused.flush()
+		l.idleClosed.flush()
 	})
 	return l.Listener.Close()
 }
@@ -199,7 +302,16 @@ func clientOf(a net.Addr) string {
 	if !ok {
 		return a.String()
 	}
-	ip := ta.AddrPort().Addr().Unmap()
+	return Client(ta.AddrPort().Addr())
+}
+
+// Client names the client an address belongs to, as the connection caps
+// count it: an IPv4 address itself, an IPv6 address's /64. Anything else
+// that keys on "who is this" (the sign-in throttles, the rate limits)
+// uses it too, so that one IPv6 host cannot get a fresh allowance per
+// address of its /64.
+func Client(ip netip.Addr) string {
+	ip = ip.Unmap()
 	if ip.Is4() {
 		return ip.String()
 	}
@@ -239,13 +351,16 @@ func (l *Listener) closeUnused() {
 	}
 }
 
-// conn is an accepted connection that knows whether it was used.
+// conn is an accepted connection that knows whether it was used and, when
+// it waits between requests, since when.
 type conn struct {
 	net.Conn
 	l      *Listener
 	client string
 	used   atomic.Bool
-	once   sync.Once
+	// idleSince is when it last turned idle (Unix nanoseconds), 0 while in
+	// a request or never marked.
+	idleSince atomic.Int64
 }
 
 func (c *conn) Read(p []byte) (int, error) {
@@ -258,14 +373,9 @@ func (c *conn) Read(p []byte) (int, error) {
 
 // Close frees the connection's places under the limits.
 func (c *conn) Close() error {
-	c.once.Do(func() {
-		c.l.mu.Lock()
-		delete(c.l.conns, c)
-		if c.l.byClient[c.client]--; c.l.byClient[c.client] <= 0 {
-			delete(c.l.byClient, c.client)
-		}
-		c.l.mu.Unlock()
-	})
+	c.l.mu.Lock()
+	c.l.forgetLocked(c)
+	c.l.mu.Unlock()
 	return c.Conn.Close()
 }
 

@@ -1,0 +1,40 @@
+package db
+
+import "testing"
+
+// TestValidEmail: a requester has a mailbox on a domain. Address literals
+// and bare IP addresses name a machine, not a domain, and are refused;
+// IDN domains (in any normal form, or punycode), +tags and dots stay valid.
+func TestValidEmail(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		email string
+		want  bool
+	}{
+		{"OK", "ana@example.com", true},
+		{"OKDots", "ana.maria.martinez@mail.example.co.uk", true},
+		{"OKTag", "ana+tours@example.com", true},
+		{"OKHyphenDigits", "ana-1@ex-ample2.com", true},
+		{"OKIDN", "victim@exämple.com", true},
+		{"OKIDNDecomposed", "victim@exa\u0308mple.com", true},
+		{"OKPunycode", "victim@xn--exmple-cua.com", true},
+		{"OKPunycodeTLD", "ana@example.xn--p1ai", true},
+		{"OKNonASCIILocal", "josé@example.com", true},
+		{"OKDigitsInDomain", "ana@123.example.com", true},
+		{"ErrAddressLiteral", "victim@[93.184.216.34]", false},
+		{"ErrAddressLiteralIPv6", "victim@[IPv6:2001:db8::1]", false},
+		{"ErrBareIP", "victim@93.184.216.34", false},
+		{"ErrNumericTLD", "victim@example.123", false},
+		{"ErrNoDot", "ana@localhost", false},
+		{"ErrTrailingDot", "ana@example.com.", false},
+		{"ErrDisplayName", "Ana <ana@example.com>", false},
+		{"ErrNoLocal", "@example.com", false},
+		{"ErrSpace", "ana maria@example.com", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ValidEmail(tc.email); got != tc.want {
+				t.Fatalf("ValidEmail(%+q) = %v, want %v", tc.email, got, tc.want)
+			}
+		})
+	}
+}
