@@ -90,6 +90,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.string(&ms.From, "mail-from", "HELPDESK_MAIL_FROM", mail.DefaultFrom, "From of notification emails")
 	f.string(&ms.Listen, "smtp-listen", "HELPDESK_SMTP_LISTEN", "", "address of the built-in SMTP listener for email replies, e.g. 127.0.0.1:2525; empty turns it off")
 	f.string(&ms.ReplyDomain, "reply-domain", "HELPDESK_REPLY_DOMAIN", "", "domain of reply addresses (default: the host of --base-url)")
+	f.string(&ms.SupportAddress, "support-address", "HELPDESK_SUPPORT_ADDRESS", "", "address whose mail opens new tickets, e.g. help@example.com (needs --smtp-listen); empty opens none")
 	f.int(&ms.ConfirmPerAddress, "confirm-per-address", "HELPDESK_CONFIRM_PER_ADDRESS", mail.DefaultConfirmPerAddress, "ticket-created confirmations an hour to one address (case and +tag ignored); more are not sent; 0 turns the limit off")
 	f.int(&ms.ConfirmPerDomain, "confirm-per-domain", "HELPDESK_CONFIRM_PER_DOMAIN", mail.DefaultConfirmPerDomain, "ticket-created confirmations an hour to one domain; more are not sent; 0 turns the limit off")
 	if err := f.parse(args); err != nil {

@@ -13,10 +13,20 @@ const (
 	AuthorSystem    = "system"
 )
 
-// Author is who wrote a message.
+// SystemName is the author name of the helpdesk's own messages.
+const SystemName = "Helpdesk"
+
+// Author is who wrote a message. Email is the real sender's address
+// (CONTRACT §5): an emailed message's From, which may be someone else in
+// the conversation than the requester; the ticket's address for the
+// requester's web and API messages; the agent's own. Empty where nobody
+// knows (API keys, the helpdesk's system messages, messages older than
+// the column), and agents' addresses are never shown to requesters
+// (Messages).
 type Author struct {
-	Type string `json:"type"`
-	Name string `json:"name"`
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
 }
 
 // Message is one entry of a ticket's conversation. Internal messages are
@@ -86,17 +96,11 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		}
 		now := Time{d.now()}
 		msg.CreatedAt = now
-		if err := tx.QueryRow(`INSERT INTO messages (ticket_id, author_type, author_id, author_name, body, internal, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			ticketID, authorType, authorID, by.Name, body, m.Internal, now).Scan(&msg.ID); err != nil {
-			return fmt.Errorf("db: unable to insert message: %w", err)
+		if authorType == AuthorRequester {
+			msg.Author.Email = t.Email
 		}
-		for _, a := range m.Attachments {
-			att, err := insertAttachment(tx, ticketID, &msg.ID, a, now)
-			if err != nil {
-				return err
-			}
-			msg.Attachments = append(msg.Attachments, att)
+		if err := insertMessage(tx, &msg, "", m.Attachments); err != nil {
+			return err
 		}
 		if !m.Internal {
 			if err := followConversation(tx, t, msg, by, now); err != nil {
@@ -109,6 +113,31 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		d.signalOutbox()
 	}
 	return msg, err
+}
+
+// insertMessage writes msg (its CreatedAt set) and its files, filling in
+// its id and files. An agent's message without an address takes the
+// account's, looked up in the same statement. emailID is the Message-ID of
+// the email it came from, "" for none.
+func insertMessage(tx *Tx, msg *Message, emailID string, files []NewAttachment) error {
+	var email sql.NullString
+	if err := tx.QueryRow(`INSERT INTO messages (ticket_id, author_type, author_id, author_name, author_email,
+			body, internal, created_at, email_message_id)
+		VALUES (?, ?, ?, ?, coalesce(nullif(?, ''), (SELECT email FROM users WHERE id = ?)), ?, ?, ?, nullif(?, ''))
+		RETURNING id, author_email`,
+		msg.TicketID, msg.Author.Type, msg.AuthorID, msg.Author.Name, msg.Author.Email, msg.AuthorID,
+		msg.Body, msg.Internal, msg.CreatedAt, emailID).Scan(&msg.ID, &email); err != nil {
+		return fmt.Errorf("db: unable to insert message: %w", err)
+	}
+	msg.Author.Email = email.String
+	for _, a := range files {
+		att, err := insertAttachment(tx, msg.TicketID, &msg.ID, a, msg.CreatedAt)
+		if err != nil {
+			return err
+		}
+		msg.Attachments = append(msg.Attachments, att)
+	}
+	return nil
 }
 
 // followConversation is what a public message changes beyond the thread
@@ -154,11 +183,15 @@ func followConversation(tx *Tx, t Ticket, msg Message, by Actor, now Time) error
 }
 
 // Messages lists a ticket's thread, oldest first, with each message's
-// files. withInternal false leaves agents' notes (and their files) out.
+// files. withInternal false (what requesters see) leaves agents' notes
+// (and their files) out, and agents' addresses: a requester knows an
+// agent by name, and needs no way around the helpdesk to reach them.
 func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([]Message, error) {
 	rows, err := d.read.QueryContext(ctx, `
-		SELECT id, ticket_id, author_type, author_id, author_name, body, internal, created_at
-		FROM messages WHERE ticket_id = ? AND (internal = 0 OR ?) ORDER BY id`, ticketID, withInternal)
+		SELECT id, ticket_id, author_type, author_id, author_name,
+			CASE WHEN ?2 OR author_type <> 'agent' THEN coalesce(author_email, '') ELSE '' END,
+			body, internal, created_at
+		FROM messages WHERE ticket_id = ?1 AND (internal = 0 OR ?2) ORDER BY id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list messages: %w", err)
 	}
@@ -168,7 +201,7 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 	for rows.Next() {
 		var m Message
 		var author sql.NullInt64
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author.Type, &author, &m.Author.Name, &m.Body, &m.Internal, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author.Type, &author, &m.Author.Name, &m.Author.Email, &m.Body, &m.Internal, &m.CreatedAt); err != nil {
 			return nil, fmt.Errorf("db: unable to scan message: %w", err)
 		}
 		if author.Valid {

@@ -17,6 +17,14 @@ const (
 	// NotifyRequesterReply tells the assignee (when unassigned, the agents
 	// who asked for new-ticket emails) that the requester wrote (CONTRACT §5).
 	NotifyRequesterReply = "requester_reply"
+	// NotifyLeftOut tells the sender of an email (its From, who may not be
+	// the requester) which of its files or parts were not kept, and why;
+	// the row points at the system message naming them on the ticket
+	// (CONTRACT §5: nothing is dropped silently).
+	NotifyLeftOut = "left_out"
+	// NotifyEmptyReply tells the sender of an email that nothing was left
+	// of it once the quoted history was removed, so it was not added.
+	NotifyEmptyReply = "empty_reply"
 )
 
 // Outbox statuses. A row starts pending; the worker sends it, fails it

@@ -83,7 +83,7 @@ func TestOutboxMigrationKeepsRows(t *testing.T) {
 		indexes = append(indexes, name)
 	}
 	rows.Close()
-	if got, want := strings.Join(indexes, " "), "outbox_confirm_address outbox_confirm_domain outbox_due outbox_thread_root"; got != want {
+	if got, want := strings.Join(indexes, " "), "outbox_confirm_address outbox_confirm_domain outbox_due outbox_email_message_id outbox_thread_root"; got != want {
 		t.Fatalf("outbox indexes = %s, want %s", got, want)
 	}
 	err = d.write(ctx, func(tx *Tx) error {

@@ -122,6 +122,13 @@ func (d *DB) ValidateTicket(ctx context.Context, t NewTicket) error {
 // transaction. It returns the ticket and its access token, which is shown
 // once and kept only as a hash.
 func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, string, error) {
+	return d.createTicket(ctx, t, by, nil)
+}
+
+// createTicket is CreateTicket; email, for a ticket opened by email, adds
+// its checks and records to the transaction (nil for web and API creates,
+// which pay nothing for them).
+func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *EmailTicket) (Ticket, string, error) {
 	vt, err := d.validateTicket(ctx, t)
 	if err != nil {
 		return Ticket{}, "", err
@@ -140,6 +147,11 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 	}
 	err = d.write(ctx, func(tx *Tx) error {
 		tk.Attachments = tk.Attachments[:0]
+		if email != nil {
+			if err := email.check(tx, now); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRow(`
 			INSERT INTO tickets (role_context, full_name, email, subject, category_id, message,
 			                     status, priority, language, access_token_hash, created_at, updated_at,
@@ -159,7 +171,13 @@ func (d *DB) CreateTicket(ctx context.Context, t NewTicket, by Actor) (Ticket, s
 		if err := insertEvent(tx, tk.ID, by, "status", "", string(tk.Status), now); err != nil {
 			return err
 		}
-		return enqueueCreated(tx, tk, now)
+		if err := enqueueCreated(tx, tk, now); err != nil {
+			return err
+		}
+		if email != nil {
+			return email.record(tx, tk, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return Ticket{}, "", err

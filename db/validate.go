@@ -20,8 +20,10 @@ const (
 )
 
 // AllowedTypes are the attachment types we accept, detected from content.
+// HEIC and HEIF are what iPhones take photos in; they are stored and
+// downloaded, never shown in place (browsers other than Safari cannot).
 var AllowedTypes = []string{
-	"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+	"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/heif", "application/pdf", "text/plain",
 }
 
 // IsAllowedType reports whether mime is one of AllowedTypes.
@@ -100,7 +102,8 @@ func ValidEmail(s string) bool {
 }
 
 // CleanFileName strips any path a client sent with a file name and bounds
-// its length; an empty result becomes "file". Control and format
+// its length, shortening the stem so the extension survives
+// ("…long name….pdf"); an empty result becomes "file". Control and format
 // characters go too (see keepInFileName): a right-to-left override makes
 // "invoice\u202Efdp.exe" read "invoiceexe.pdf".
 func CleanFileName(name string) string {
@@ -120,14 +123,39 @@ func CleanFileName(name string) string {
 	if name == "." || name == ".." {
 		name = ""
 	}
-	for utf8.RuneCountInString(name) > MaxFileNameLen {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
+	name = ShortenFileName(name, MaxFileNameLen)
 	if name == "" {
 		return "file"
 	}
 	return name
+}
+
+// maxExtLen is the longest ending ShortenFileName keeps whole as an
+// extension (".json", ".heic", ".docx"); a longer "extension" is text.
+const maxExtLen = 10
+
+// ShortenFileName cuts name to at most max characters. It shortens the
+// stem and keeps the extension: a file named after a long subject still
+// opens with the right program.
+func ShortenFileName(name string, max int) string {
+	if utf8.RuneCountInString(name) <= max {
+		return name
+	}
+	stem, ext := name, ""
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		if e := name[i:]; utf8.RuneCountInString(e) <= maxExtLen && !strings.ContainsAny(e, " \t") {
+			stem, ext = name[:i], e
+		}
+	}
+	keep := max - utf8.RuneCountInString(ext)
+	if keep < 1 {
+		stem, ext, keep = name, "", max
+	}
+	r := []rune(stem)
+	if len(r) > keep {
+		r = r[:keep]
+	}
+	return strings.TrimSpace(string(r)) + ext
 }
 
 // keepInFileName drops the quote (it ends a quoted header parameter), every

@@ -47,7 +47,7 @@ func (s *Store) Dir() string { return s.dir }
 
 // Upload is a received file waiting in the temporary folder.
 type Upload struct {
-	FileName string // the uploader's name, cleaned of any path
+	FileName string // the uploader's name, cleaned of any path, its extension the detected type's
 	MimeType string // detected from the bytes
 	Size     int64
 	name     string // random storage name
@@ -86,8 +86,11 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 	}
 	u.MimeType = DetectType(head)
 	if !db.IsAllowedType(u.MimeType) {
-		return nil, db.Errorf(db.EUNSUPPORTED, "%q is not an accepted file type (PNG, JPEG, GIF, WebP, PDF or plain text)", u.FileName)
+		return nil, db.Errorf(db.EUNSUPPORTED, "%q is not an accepted file type (PNG, JPEG, GIF, WebP, HEIC, PDF or plain text)", u.FileName)
 	}
+	// Every upload passes here, web and email alike: the stored name's
+	// extension is the detected type's (see NameFor).
+	u.FileName = NameFor(u.FileName, u.MimeType)
 	if _, err := f.Write(head); err != nil {
 		return nil, diskError("write", err)
 	}

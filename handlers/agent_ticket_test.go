@@ -295,3 +295,25 @@ func readerOrNil(r *strings.Reader) io.Reader {
 	}
 	return r
 }
+
+// A message emailed by someone other than the requester shows the
+// sender's address beside their name in the workspace.
+func TestAgentTicketShowsOtherSender(t *testing.T) {
+	s := newTestServer(t)
+	c := s.createTicket(t, map[string]any{"email": "ana.martinez@example.com"})
+	if _, err := s.DB.AddEmailReply(t.Context(), c.ID, db.EmailReply{MessageID: "m1@example.com",
+		From: db.Sender{Name: "Luis Pérez", Address: "luis.perez@example.com"}, Body: "Soy su marido."}, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.AddEmailReply(t.Context(), c.ID, db.EmailReply{MessageID: "m2@example.com",
+		From: db.Sender{Name: "Ana", Address: "ANA.MARTINEZ@example.com"}, Body: "Yo también."}, 5); err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn(t, db.RoleAgent)
+	doc := html(t, b.get(t, "/agent/tickets/"+strconv.FormatInt(c.ID, 10)))
+	var from []string
+	doc.Find(`[data-testid="entry-from"]`).Each(func(_ int, e *goquery.Selection) { from = append(from, text(e)) })
+	if len(from) != 1 || from[0] != "<luis.perez@example.com>" {
+		t.Errorf("sender addresses shown %v, want only Luis's", from)
+	}
+}

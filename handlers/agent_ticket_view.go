@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -125,6 +126,9 @@ func ticketThread(lang i18n.Lang, t db.Ticket, msgs []db.Message) ([]agent.Ticke
 		}
 		if e.Author == "" {
 			e.Author = lang.T("ticket.entry." + e.Kind)
+		}
+		if e.Kind == agent.EntryRequester && m.Author.Email != "" && !strings.EqualFold(m.Author.Email, t.Email) {
+			e.From = m.Author.Email
 		}
 		for _, a := range m.Attachments {
 			e.Files = append(e.Files, ticketFileView(lang, base, a, m.Internal))

@@ -416,8 +416,8 @@ func fuzzCheckStoredParts(t *testing.T, s *testServer, ct string, body []byte, f
 			t.Fatalf("attachment %d: fileSize %d, part has %d bytes", i, a.FileSize, len(p.data))
 		case a.MimeType != detected || !db.IsAllowedType(a.MimeType):
 			t.Fatalf("attachment %d: mimeType %q, content is %q", i, a.MimeType, detected)
-		case a.FileName != db.CleanFileName(p.name):
-			t.Fatalf("attachment %d: fileName %q, want %q", i, a.FileName, db.CleanFileName(p.name))
+		case a.FileName != filestore.NameFor(p.name, detected):
+			t.Fatalf("attachment %d: fileName %q, want %q", i, a.FileName, filestore.NameFor(p.name, detected))
 		}
 		r := s.do(t, "GET", fuzzTicketPath(ticketID)+"/attachments/"+strconv.FormatInt(a.ID, 10), "", nil, bearer(token)...)
 		if r.StatusCode != http.StatusOK || !bytes.Equal(r.Body, p.data) {

@@ -149,7 +149,7 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	}
 	// The request itself opens the conversation, with the files sent with
 	// it (or added later through the API, which belong to no message).
-	first := pages.Message{Author: t.FullName, Body: t.Message, When: pageTime(lang, t.CreatedAt.Time, true)}
+	first := pages.Message{Author: t.FullName, Body: t.Message, When: pageTime(lang, t.CreatedAt.Time, true), Kind: "you"}
 	for _, a := range t.Attachments {
 		if a.MessageID == nil {
 			first.Files = append(first.Files, trackFileView(lang, tt, a))
@@ -160,13 +160,22 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 		if m.Internal {
 			continue // Messages(…, false) leaves them out; never rely on one guard
 		}
-		pm := pages.Message{Author: m.Author.Name, Body: m.Body, When: pageTime(lang, m.CreatedAt.Time, true)}
+		pm := pages.Message{Author: m.Author.Name, Body: m.Body, When: pageTime(lang, m.CreatedAt.Time, true), Kind: "you"}
 		switch m.Author.Type {
-		case db.AuthorAgent, db.AuthorSystem:
-			pm.FromSupport = true
-			v.Awaiting = false
-			if pm.Author == "" || m.Author.Type == db.AuthorSystem {
+		case db.AuthorAgent:
+			pm.Kind = "agent"
+			v.Awaiting = false // support has answered
+			if pm.Author == "" {
 				pm.Author = lang.T("track.support")
+			}
+		case db.AuthorSystem:
+			// The helpdesk's own note (a file left out): not an answer.
+			pm.Kind, pm.Author = "system", lang.T("track.helpdesk")
+		default:
+			// Someone else on the requester's side (a spouse in CC writing
+			// by email) is named, not called "you".
+			if m.Author.Email != "" && !strings.EqualFold(m.Author.Email, t.Email) {
+				pm.Kind = "other"
 			}
 		}
 		for _, a := range m.Attachments {

@@ -572,3 +572,39 @@ func TestTrackReplyAddress(t *testing.T) {
 		t.Fatalf("an unknown token's reply address: %d, want 404", r.StatusCode)
 	}
 }
+
+// The helpdesk's own notes (a file left out of an email) read as notes,
+// not as support's answer, and leave the page saying the request waits on
+// support; someone else writing on the requester's side (a spouse in CC)
+// is named, not called "you".
+func TestTrackNotesAndOtherSenders(t *testing.T) {
+	s := newTestServer(t)
+	c, page := s.trackedTicket(t, map[string]any{"email": "ana.martinez@example.com"})
+	if _, err := s.DB.AddEmailReply(t.Context(), c.ID, db.EmailReply{
+		MessageID: "spouse-1@example.com",
+		From:      db.Sender{Name: "Luis Pérez", Address: "luis.perez@example.com"},
+		Body:      "Adjunto la factura.",
+		LeftOut:   "Not kept: factura.exe (not an accepted file type).",
+	}, 5); err != nil {
+		t.Fatal(err)
+	}
+	b := s.newBrowser(t)
+	doc := html(t, b.get(t, page))
+	var kinds, names []string
+	doc.Find(`[data-testid="thread"] [data-testid="message"]`).Each(func(_ int, m *goquery.Selection) {
+		kinds = append(kinds, m.AttrOr("data-author", ""))
+		names = append(names, text(m.Find("p").First()))
+	})
+	if len(kinds) != 3 || kinds[1] != "requester" || kinds[2] != "system" {
+		t.Fatalf("thread authors %v (%v), want the request, Luis's reply and a system note", kinds, names)
+	}
+	if strings.Contains(names[1], "You") || !strings.Contains(names[1], "Luis Pérez") {
+		t.Errorf("the spouse's message reads %q, want it named Luis Pérez, not You", names[1])
+	}
+	if !strings.Contains(names[2], "Note") {
+		t.Errorf("the system note reads %q, want it marked as a note", names[2])
+	}
+	if doc.Find(`[data-testid="received"]`).Length() == 0 {
+		t.Error("the page no longer says the request waits on support after a system note")
+	}
+}

@@ -126,6 +126,9 @@ func init() {
 		"settings.kind.resolved":        {"Resolved", "Resuelto"},
 		"settings.kind.closed":          {"Closed", "Cerrado"},
 		"settings.kind.assigned":        {"Assigned", "Asignado"},
+		"settings.kind.requester_reply": {"Requester wrote (to agents)", "El solicitante escribió (a agentes)"},
+		"settings.kind.left_out":        {"Files left out (to the sender)", "Archivos no guardados (al remitente)"},
+		"settings.kind.empty_reply":     {"Email arrived empty (to the sender)", "Correo vacío (al remitente)"},
 
 		// Refusals.
 		"settings.err.required.name":   {"Enter a name", "Escribe un nombre"},

@@ -52,6 +52,26 @@ type words struct {
 	OpenButton       string
 	AgentFooter      string
 
+	// Emails in (CONTRACT §5). What the listener writes on a ticket:
+	FilesOnly         string // the text of an emailed message that brought files and no words
+	NoText            string // the text of a ticket opened by an email of which nothing could be kept
+	NoSubject         string // the subject of a ticket opened by an email without one
+	LeftOutNote       string // %s: the sender; the system message's first line
+	LeftOutType       string // why a file was left out: its type
+	LeftOutSize       string // %s: the largest a file may be ("10 MB")
+	LeftOutQuota      string // %d: the files a ticket holds
+	LeftOutUnreadable string
+	LeftOutUnnamed    string // a part that had no name
+	LeftOutText       string // %d: the characters a message holds; the end of a longer text
+	// … and the one email to the sender about it.
+	LeftOutSubject string
+	LeftOutIntro   string // %d: the ticket
+	LeftOutLabel   string
+	LeftOutAgain   string
+	EmptySubject   string
+	EmptyIntro     string // %d: the ticket
+	EmptyAgain     string
+
 	// Refusals of the reply listener, which the sender's server mails back
 	// to the person. SMTP replies are ASCII (RFC 5321 §2.4), hence Spanish
 	// without accents.
@@ -120,6 +140,24 @@ var english = words{
 	OpenButton:       "Open the ticket",
 	AgentFooter:      "You receive this email as an agent of the Kinconecta helpdesk.",
 
+	FilesOnly:         "(files sent without a message)",
+	NoText:            "(an email of which nothing could be kept; see the note below)",
+	NoSubject:         "(no subject)",
+	LeftOutNote:       "Not everything in the email from %s could be kept:",
+	LeftOutType:       "not a type of file we accept (pictures, PDF or plain text)",
+	LeftOutSize:       "larger than %s, the most a file may be",
+	LeftOutQuota:      "the request already holds %d files, the most it may",
+	LeftOutUnreadable: "it could not be read",
+	LeftOutUnnamed:    "a part without a name",
+	LeftOutText:       "the text after its first %d characters: a message may be no longer",
+	LeftOutSubject:    "Not everything in your email was kept",
+	LeftOutIntro:      "We received your email about request #%d, but could not keep all of it. This note was added to the request:",
+	LeftOutLabel:      "Left out",
+	LeftOutAgain:      "To send a file again, reply to this email with it as a picture, a PDF or plain text, within the size shown.",
+	EmptySubject:      "Your email arrived empty",
+	EmptyIntro:        "We received your email about request #%d, but once the earlier messages it quoted were set aside nothing new was left in it, so it was not added.",
+	EmptyAgain:        "If you meant to write something, reply to this email and write above the quoted text.",
+
 	ClosedRefusal:   "This request is closed, so replies no longer reach it; please send a new request at %s",
 	LongLineRefusal: "This message has a line longer than %d characters, which email does not allow (RFC 5322), and was not delivered; please send it again or write on your request's page",
 }
@@ -174,6 +212,24 @@ var spanish = words{
 	ReplyFiles:       "Archivos de este mensaje (abre la solicitud para verlos)",
 	OpenButton:       "Abrir la solicitud",
 	AgentFooter:      "Recibes este correo como agente del centro de ayuda de Kinconecta.",
+
+	FilesOnly:         "(archivos enviados sin mensaje)",
+	NoText:            "(un correo del que no se pudo guardar nada; ver la nota de abajo)",
+	NoSubject:         "(sin asunto)",
+	LeftOutNote:       "No se pudo guardar todo lo que traía el correo de %s:",
+	LeftOutType:       "no es un tipo de archivo que aceptemos (imágenes, PDF o texto)",
+	LeftOutSize:       "pesa más de %s, el máximo por archivo",
+	LeftOutQuota:      "la solicitud ya tiene %d archivos, el máximo",
+	LeftOutUnreadable: "no se pudo leer",
+	LeftOutUnnamed:    "una parte sin nombre",
+	LeftOutText:       "el texto después de sus primeros %d caracteres: un mensaje no puede ser más largo",
+	LeftOutSubject:    "No se guardó todo tu correo",
+	LeftOutIntro:      "Recibimos tu correo sobre la solicitud #%d, pero no pudimos guardarlo entero. Se añadió esta nota a la solicitud:",
+	LeftOutLabel:      "Lo que no se guardó",
+	LeftOutAgain:      "Para enviar de nuevo un archivo, responde a este correo con él como imagen, PDF o texto, sin pasar del tamaño indicado.",
+	EmptySubject:      "Tu correo llegó vacío",
+	EmptyIntro:        "Recibimos tu correo sobre la solicitud #%d, pero al dejar de lado los mensajes anteriores que citaba no quedaba nada nuevo, así que no se añadió.",
+	EmptyAgain:        "Si querías escribir algo, responde a este correo y escríbelo encima del texto citado.",
 
 	ClosedRefusal:   "Esta solicitud esta cerrada y ya no recibe respuestas; por favor envia una nueva solicitud en %s",
 	LongLineRefusal: "Este mensaje tiene una linea de mas de %d caracteres, que el correo no admite (RFC 5322), y no se entrego; envialo de nuevo o escribe en la pagina de tu solicitud",

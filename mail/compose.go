@@ -51,7 +51,10 @@ type letter struct {
 	subject   string
 	toName    string
 	requester bool // to the requester: replies by email go to the ticket
-	email     templates.Email
+	// answers is the Message-ID (without brackets) of the person's email
+	// this one answers; "" for none.
+	answers string
+	email   templates.Email
 }
 
 // compose builds the message for n.
@@ -92,6 +95,16 @@ func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, 
 		m.SetMessageIDWithValue(messageID(n.ID, t.ID, c.domain))
 		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+root+">")
 		m.SetGenHeader(gomail.HeaderReferences, "<"+root+">")
+	}
+	if id := cleanMessageID(l.answers); id != "" {
+		// An answer to the person's own email (a ticket opened by mail):
+		// it comes first in the chain, the thread's root after it.
+		refs := "<" + id + ">"
+		if !n.ThreadRoot {
+			refs += " <" + root + ">"
+		}
+		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+id+">")
+		m.SetGenHeader(gomail.HeaderReferences, refs)
 	}
 	if l.requester && c.replies != nil {
 		setAddress(m, gomail.HeaderReplyTo, &netmail.Address{Name: c.from.Name, Address: c.replies.For(t.ID)})

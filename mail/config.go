@@ -48,6 +48,10 @@ type Settings struct {
 
 	ConfirmPerAddress int // confirmations an hour to one address; 0 turns the limit off
 	ConfirmPerDomain  int // confirmations an hour to one domain; 0 turns the limit off
+
+	// SupportAddress is where an email opens a new ticket; empty opens
+	// none. It needs Listen.
+	SupportAddress string
 }
 
 // Config is validated Settings, plus the tunables tests change.
@@ -58,6 +62,9 @@ type Config struct {
 	ReplyDomain string // empty when the listener is off: emails then carry no Reply-To
 	BaseURL     string
 	Confirm     ConfirmLimits
+	// SupportAddress is the bare address (lower case) whose mail opens
+	// new tickets; empty when none does.
+	SupportAddress string
 
 	Worker  WorkerConfig
 	Inbound InboundConfig
@@ -97,6 +104,9 @@ func ParseConfig(s Settings) (Config, error) {
 		return c, err
 	}
 	if c.Listen == "" {
+		if s.SupportAddress != "" {
+			return c, fmt.Errorf("--support-address needs --smtp-listen: mail reaches the helpdesk only through its listener")
+		}
 		// Without the listener nobody takes replies: emails carry no
 		// reply address and point to the tracking page instead.
 		return c, nil
@@ -108,7 +118,33 @@ func ParseConfig(s Settings) (Config, error) {
 	if !validDomain(c.ReplyDomain) {
 		return c, fmt.Errorf("invalid --reply-domain %q: want a domain name such as support.example.com", c.ReplyDomain)
 	}
+	if s.SupportAddress != "" {
+		if c.SupportAddress, err = parseSupportAddress(s.SupportAddress); err != nil {
+			return c, err
+		}
+	}
+	// Tickets opened by email count against the confirmation limit of
+	// their sender too: a sender held below it by the listener always
+	// gets the confirmation, which is their only copy of the tracking link.
+	c.Inbound.SupportPerHour = DefaultSupportPerHour
+	if c.Confirm.PerAddress > 0 {
+		c.Inbound.SupportPerHour = min(c.Inbound.SupportPerHour, c.Confirm.PerAddress)
+	}
 	return c, nil
+}
+
+// parseSupportAddress accepts a bare address with a domain
+// (help@kinconecta.com); the listener compares it without case.
+func parseSupportAddress(s string) (string, error) {
+	bad := fmt.Errorf("invalid --support-address %q: want a bare address such as help@example.com", s)
+	a, err := netmail.ParseAddress(strings.TrimSpace(s))
+	if err != nil || a.Name != "" || strings.ContainsAny(s, "\r\n") {
+		return "", bad
+	}
+	if _, domain, _ := strings.Cut(a.Address, "@"); !validDomain(domain) {
+		return "", bad
+	}
+	return strings.ToLower(a.Address), nil
 }
 
 // parseFrom accepts "Name <address>" or a bare address. Local domains like

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/mail/templates"
@@ -21,6 +22,8 @@ func (c *composer) content(ctx context.Context, n db.Notification, t db.Ticket) 
 		return c.assigned(ctx, n, t)
 	case db.NotifyRequesterReply:
 		return c.requesterReply(ctx, n, t)
+	case db.NotifyLeftOut, db.NotifyEmptyReply:
+		return c.toSender(ctx, n, t)
 	}
 	return letter{}, permanent("unknown notification kind %q", n.Kind)
 }
@@ -59,8 +62,14 @@ func (c *composer) toRequester(ctx context.Context, n db.Notification, t db.Tick
 	}
 	see := templates.Button{Label: w.ConversationButton, URL: track, ID: "track-link"}
 
+	var answers string
 	switch n.Kind {
 	case db.NotifyTicketCreated:
+		// A ticket opened by email: the confirmation answers that email,
+		// so the person's mail client shows the two together.
+		if answers, err = c.db.OpeningEmail(ctx, t.ID); err != nil {
+			return letter{}, err
+		}
 		e.Preheader = fmt.Sprintf(w.CreatedPreheader, t.ID)
 		e.Intro = []string{w.CreatedIntro, fmt.Sprintf(w.CreatedNumber, t.ID)}
 		quote = &templates.Quote{Label: w.YourMessage, Body: t.Message}
@@ -95,7 +104,63 @@ func (c *composer) toRequester(ctx context.Context, n db.Notification, t db.Tick
 	e.Quote, e.Files = quote, files
 	e.Details = ticketDetails(w, t)
 	e.Title = subjectLine(t.ID, headerText(t.Subject))
-	return letter{subject: e.Title, toName: t.FullName, requester: true, email: e}, nil
+	return letter{subject: e.Title, toName: t.FullName, requester: true, answers: answers, email: e}, nil
+}
+
+// toSender writes the one email about an email the listener could not
+// keep whole (NotifyLeftOut) or that had nothing left once its quotes were
+// set aside (NotifyEmptyReply). It goes to the email's sender, who may be
+// someone else than the requester (a spouse in CC): only the requester's
+// copy carries the private tracking link and the ticket's details. Both
+// can answer it, as they answered before.
+func (c *composer) toSender(ctx context.Context, n db.Notification, t db.Ticket) (letter, error) {
+	w := wordsFor(t.Language)
+	e := templates.Email{Lang: lang(t.Language), Signature: w.Signature, Greeting: w.GreetingNoName}
+	requester := strings.EqualFold(n.Recipient, t.Email)
+	name := ""
+	if requester {
+		name = t.FullName
+		e.Greeting = fmt.Sprintf(w.Greeting, headerText(name))
+	}
+	title := w.EmptySubject
+	e.Intro = []string{fmt.Sprintf(w.EmptyIntro, t.ID)}
+	e.After = []string{w.EmptyAgain}
+	if n.Kind == db.NotifyLeftOut {
+		m, err := c.systemMessage(ctx, t.ID, n.MessageID)
+		if err != nil {
+			return letter{}, err
+		}
+		title = w.LeftOutSubject
+		e.Intro = []string{fmt.Sprintf(w.LeftOutIntro, t.ID)}
+		e.Quote = &templates.Quote{Label: w.LeftOutLabel, Body: m.Body}
+		e.After = []string{w.LeftOutAgain}
+	}
+	e.Preheader = e.Intro[0]
+	if requester {
+		token, err := c.db.MintTicketToken(ctx, t.ID)
+		if err != nil {
+			return letter{}, err
+		}
+		e.Buttons = []templates.Button{{Label: w.SeeButton, URL: c.baseURL + "/track/" + token, ID: "track-link"}}
+		e.Details = ticketDetails(w, t)
+		e.Footer = []string{w.PrivateLink}
+	}
+	e.Title = subjectLine(t.ID, title)
+	return letter{subject: e.Title, toName: name, requester: true, email: e}, nil
+}
+
+// systemMessage finds the public system message a notice is about.
+func (c *composer) systemMessage(ctx context.Context, ticketID, messageID int64) (db.Message, error) {
+	msgs, err := c.db.Messages(ctx, ticketID, false)
+	if err != nil {
+		return db.Message{}, err
+	}
+	for _, m := range msgs {
+		if m.ID == messageID && m.Author.Type == db.AuthorSystem {
+			return m, nil
+		}
+	}
+	return db.Message{}, permanent("message %d is not a system message on ticket %d", messageID, ticketID)
 }
 
 // publicMessage finds the agent's reply among the messages a requester may

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +32,16 @@ type InboundConfig struct {
 	// MinFreeBytes is --min-free-mb: below it the listener refuses new
 	// replies (452) as the web routes refuse new content; 0 for no floor.
 	MinFreeBytes int64
+	// SupportPerHour is how many tickets one sender may open by email to
+	// the support address an hour; past it 451. 0 is no limit.
+	SupportPerHour int
 }
+
+// DefaultSupportPerHour is SupportPerHour unless the confirmation limit
+// per address is lower: a person writes to support a few times an hour at
+// most, and an autoresponder that escaped detection, answering each
+// confirmation, is stopped after five rounds.
+const DefaultSupportPerHour = 5
 
 // DefaultInboundConfig takes messages up to 25 MiB (what common providers
 // send) and 60 a minute from one address; serve sets the file limits from
@@ -41,15 +51,19 @@ func DefaultInboundConfig() InboundConfig {
 		RatePerMinute: 60, Burst: 20, Timeout: time.Minute}
 }
 
-// inbound is the SMTP listener that turns replies into thread messages.
-// It only ever delivers to reply addresses of existing open tickets, so it
-// is no relay and cannot be used to send mail anywhere else.
+// inbound is the SMTP listener that turns replies into thread messages
+// and, when a support address is set, mail to it into new tickets. It
+// only ever delivers to reply addresses of existing open tickets and to
+// the support address, so it is no relay and cannot be used to send mail
+// anywhere else.
 type inbound struct {
 	db      *db.DB
 	files   *filestore.Store
 	cfg     InboundConfig
 	baseURL string // the support form, named in refusals
 	replies replyAddresses
+	support string // the support address, lower case; "" when mail opens no tickets
+	from    string // our own From address, lower case
 	limit   *clientLimiter
 	log     *slog.Logger
 	server  *smtp.Server
@@ -59,8 +73,10 @@ type inbound struct {
 	conns map[*smtp.Conn]bool
 }
 
-func newInbound(store *db.DB, files *filestore.Store, cfg InboundConfig, replies replyAddresses, baseURL string, log *slog.Logger) *inbound {
-	in := &inbound{db: store, files: files, cfg: cfg, baseURL: baseURL, replies: replies, log: log,
+func newInbound(store *db.DB, files *filestore.Store, c Config, replies replyAddresses, log *slog.Logger) *inbound {
+	cfg := c.Inbound
+	in := &inbound{db: store, files: files, cfg: cfg, baseURL: strings.TrimRight(c.BaseURL, "/"), replies: replies, log: log,
+		support: c.SupportAddress, from: strings.ToLower(c.From.Address),
 		limit: newClientLimiter(cfg.RatePerMinute, cfg.Burst), conns: map[*smtp.Conn]bool{}}
 	s := smtp.NewServer(in)
 	s.Domain = replies.domain
@@ -134,6 +150,7 @@ type session struct {
 	client   string // the client's IP address, for the rate limit
 	from     string
 	ticketID int64
+	support  bool   // to the support address: the message opens a ticket
 	lang     string // the ticket's, for refusals the person will read
 }
 
@@ -196,7 +213,7 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 			"remote", s.conn.Conn().RemoteAddr().String(), "free_bytes", free, "floor_bytes", s.in.cfg.MinFreeBytes)
 		return errStorageFull
 	}
-	s.from, s.ticketID, s.lang = from, 0, ""
+	s.from, s.ticketID, s.support, s.lang = from, 0, false, ""
 	return nil
 }
 
@@ -207,15 +224,25 @@ func (in *inbound) storageLow() (bool, int64) {
 	return low, free
 }
 
-// Rcpt accepts only a correctly signed reply address of an open ticket.
-// Refusals cost a token too, which slows anyone guessing addresses.
+// Rcpt accepts only a correctly signed reply address of an open ticket,
+// or the support address. Refusals cost a token too, which slows anyone
+// guessing addresses. A message goes to one ticket, or opens one: other
+// recipients are refused with a temporary 452, and the sender's server
+// sends them a copy of their own.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.in.support != "" && strings.EqualFold(to, s.in.support) {
+		if s.ticketID != 0 {
+			return errOneTicket
+		}
+		s.support = true
+		return nil
+	}
 	id, ok := s.in.replies.TicketID(to)
 	if !ok {
 		s.in.limit.allow(s.client)
 		return errNoMailbox
 	}
-	if s.ticketID != 0 && s.ticketID != id {
+	if s.support || s.ticketID != 0 && s.ticketID != id {
 		return errOneTicket
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -235,10 +262,12 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the message and adds it to the ticket's thread.
+// Data reads the message and adds it to the ticket's thread, or opens a
+// ticket with it.
 func (s *session) Data(r io.Reader) error {
 	conn, timeout := s.conn.Conn(), s.in.cfg.Timeout
 	lines := &lineLimit{r: idleDeadline{r: r, conn: conn, timeout: timeout}}
+	// ticketID is 0 for the support address: the message opens a ticket.
 	err := s.in.receive(s.ticketID, s.from, conn.RemoteAddr().String(), lines)
 	if lines.over {
 		// The remote address, never the content: the message is not ours
@@ -273,7 +302,7 @@ func (d idleDeadline) Read(p []byte) (int, error) {
 }
 
 // Reset forgets the message in progress.
-func (s *session) Reset() { s.from, s.ticketID, s.lang = "", 0, "" }
+func (s *session) Reset() { s.from, s.ticketID, s.support, s.lang = "", 0, false, "" }
 
 // Logout ends the conversation.
 func (s *session) Logout() error {

@@ -99,7 +99,7 @@ func crlf(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
 
 // TestInboundReply: a reply with a picture and a program lands in the
 // thread as the requester's message, quote stripped, the picture stored
-// and the program skipped.
+// and the program left out, which a system message says.
 func TestInboundReply(t *testing.T) {
 	d, tk, replyTo := replyDesk(t)
 	pic := testPNG(t)
@@ -134,8 +134,8 @@ Content-Transfer-Encoding: base64
 	}
 
 	msgs, err := d.db.Messages(context.Background(), tk.ID, true)
-	if err != nil || len(msgs) != 1 {
-		t.Fatalf("thread = %+v, %v", msgs, err)
+	if err != nil || len(msgs) != 2 || msgs[1].Author.Type != db.AuthorSystem || !strings.Contains(msgs[1].Body, "tool.exe") {
+		t.Fatalf("thread = %+v, %v; want the reply and a note naming tool.exe", msgs, err)
 	}
 	m := msgs[0]
 	if m.Author.Type != db.AuthorRequester || m.Author.Name != "Ana Martínez" || m.Internal {
@@ -237,7 +237,7 @@ MIME-Version: 1.0
 Content-Type: text/html; charset=iso-8859-1
 Content-Transfer-Encoding: quoted-printable
 
-<div>Perfecto, ma=F1ana est=E1 bien.<br>Gracias</div><div class=3D"gmail_quote">On Tue wrote: old</div>
+<div>Perfecto, ma=F1ana est=E1 bien.<br>Gracias</div><div class=3D"gmail_quote"><div class=3D"gmail_attr">On Tue wrote:</div><blockquote class=3D"gmail_quote">old</blockquote></div>
 `, "Perfecto, mañana está bien.\nGracias"},
 		{"OnlyQuotes", `From: ana.martinez@example.com
 Subject: Re

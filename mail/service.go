@@ -34,12 +34,12 @@ func Start(store *db.DB, files *filestore.Store, cfg Config, log *slog.Logger) (
 			return nil, err
 		}
 		replies = &replyAddresses{key: key, domain: cfg.ReplyDomain}
-		s.inbound = newInbound(store, files, cfg.Inbound, *replies, strings.TrimRight(cfg.BaseURL, "/"), log)
+		s.inbound = newInbound(store, files, cfg, *replies, log)
 		if err := s.inbound.listen(cfg.Listen); err != nil {
 			return nil, err
 		}
 		log.Info("mail: taking replies", "addr", s.inbound.addr.String(), "reply_domain", cfg.ReplyDomain,
-			"max_conns", cfg.Inbound.Conns.Total, "max_conns_per_ip", cfg.Inbound.Conns.PerClient)
+			"support_address", cfg.SupportAddress, "max_conns", cfg.Inbound.Conns.Total, "max_conns_per_ip", cfg.Inbound.Conns.PerClient)
 	}
 	if cfg.Server == nil {
 		log.Info("mail: no --smtp-url: notifications wait in the outbox until one is set")

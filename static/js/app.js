@@ -64,7 +64,7 @@
 
   var extensions = {
     png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif',
-    webp: 'image/webp', pdf: 'application/pdf', txt: 'text/plain', log: 'text/plain', csv: 'text/plain'
+    webp: 'image/webp', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf', txt: 'text/plain', log: 'text/plain', csv: 'text/plain'
   };
 
   // typeOf trusts the browser's type, falling back to the name's ending;

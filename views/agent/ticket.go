@@ -79,9 +79,12 @@ const (
 type TicketEntry struct {
 	Kind   string
 	Author string
-	Body   string
-	When   Stamp
-	Files  []TicketFile
+	// From is the sender's address when it is not the ticket's requester
+	// (a spouse in CC answering by email), so agents see who wrote.
+	From  string
+	Body  string
+	When  Stamp
+	Files []TicketFile
 }
 
 // TicketFile is an attachment as the desk offers it.

@@ -27,7 +27,7 @@ type Upload struct {
 // use, as some systems filter by extension only.
 var extensions = map[string]string{
 	"image/png": ".png", "image/jpeg": ".jpg,.jpeg", "image/gif": ".gif",
-	"image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt,.log,.csv",
+	"image/webp": ".webp", "image/heic": ".heic", "image/heif": ".heif", "application/pdf": ".pdf", "text/plain": ".txt,.log,.csv",
 }
 
 func (u Upload) acceptAttr() string {

@@ -50,11 +50,15 @@ type Time struct {
 
 // Message is one entry of the conversation; the first is the request itself.
 type Message struct {
-	Author      string
-	FromSupport bool
-	Body        string
-	When        Time
-	Files       []File
+	Author string
+	// Kind is who wrote it, as the page tells them apart: "you" (the
+	// requester), "other" (someone else writing by email on the
+	// requester's side, such as a spouse in CC), "agent", or "system" (the
+	// helpdesk's own notes, such as a file that was left out).
+	Kind  string
+	Body  string
+	When  Time
+	Files []File
 }
 
 // File is an attachment the requester may open.
@@ -119,23 +123,30 @@ func initial(name string) string {
 	return "?"
 }
 
-func authorType(fromSupport bool) string {
-	if fromSupport {
-		return "agent"
+// authorType is the message's data-author: agent, system or requester.
+func authorType(kind string) string {
+	if kind == "agent" || kind == "system" {
+		return kind
 	}
 	return "requester"
 }
 
-func messageClass(fromSupport bool) string {
-	if fromSupport {
+func messageClass(kind string) string {
+	switch kind {
+	case "agent":
 		return "card border-l-4 border-l-teal-600"
+	case "system":
+		return "card border-dashed bg-sand-50"
 	}
 	return "card"
 }
 
-func avatarClass(fromSupport bool) string {
-	if fromSupport {
+func avatarClass(kind string) string {
+	switch kind {
+	case "agent":
 		return "avatar bg-teal-700 text-white"
+	case "system":
+		return "avatar bg-sand-200 text-slate-800"
 	}
 	return "avatar bg-amber-100 text-amber-900"
 }
