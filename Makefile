@@ -5,7 +5,7 @@ TEST_FLAGS ?= -race -count=1 -timeout 15m
 FUZZTIME ?= 30s
 N ?= 100000
 
-.PHONY: test vet check-generated generate chromium bench fuzz seed-db build
+.PHONY: test vet check-generated generate chromium wrk bench fuzz seed-db build
 
 build:
 	$(GO) build -o helpdesk .
@@ -33,11 +33,25 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need chromium: run sudo apt-get install chromium"; exit 1; fi; }
 
-# Benchmarks live in the root package (upload memory) and handlers (HTTP,
-# pages, the 1M-ticket queue); e2e has none and would start Chromium.
-BENCH_PKGS ?= . ./handlers
-bench:
+# Benchmarks. Scale (root package) is issue 10's two tables: wrk, an
+# external load generator, against the real binary; creates for 20 s
+# (checkpoints included), then reads and search on the same database, on
+# an empty database (the baseline) and on a million generated tickets
+# (kept in $$HELPDESK_BENCH_DIR when set), each figure beside its baseline,
+# the bare Fiber app answering fixed JSON for throughput. Then upload
+# memory (root) and pages and the 1M-ticket queue (handlers); e2e has none
+# and would start Chromium.
+BENCH_PKGS ?= ./handlers
+bench: wrk
+	$(GO) test -run '^$$' -bench Scale -benchtime 1x -count 1 -timeout 60m .
+	$(GO) test -run '^$$' -bench UploadRSS -benchtime 2s -count 1 -timeout 30m .
 	$(GO) test -run '^$$' -bench . -benchtime 2s -count 1 -timeout 30m $(BENCH_PKGS)
+
+# The load generator of make bench is Debian's wrk; install it when missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "make bench needs wrk: run sudo apt-get install wrk"; exit 1; fi; }
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCreateTicketJSON -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./handlers

@@ -7,11 +7,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,34 +28,53 @@ type DB struct {
 	// Now is the clock every stored timestamp comes from; tests replace it.
 	Now func() time.Time
 
-	stop     chan struct{}
-	stopOnce sync.Once
-	bg       sync.WaitGroup
-
 	outbox chan struct{} // signalled after a commit that queued notifications
 
 	keyUses keyUses // when each API key's last use was last written (apikeys.go)
+
+	// Answers to lookups made on every request (lookup_cache.go).
+	apiKeys    lookupCache[[32]byte, APIKey]
+	categories categoryCaches
 }
 
 // pragmas go in the DSN, not in db.Exec, so that every pooled connection gets
 // them. synchronous=FULL makes an acknowledged commit survive a power cut;
 // wal_autocheckpoint=0 because SQLite's automatic checkpoint stalls whichever
-// commit crosses the threshold (see MEASURED.md): a timer checkpoints instead.
+// commit crosses the threshold (see MEASURED.md): the writer checkpoints
+// between its batches instead (writer.go), and journal_size_limit trims a
+// WAL that grew past it once the checkpoint has rewound it.
 var pragmas = []string{
 	"journal_mode(wal)",
 	"synchronous(full)",
 	"foreign_keys(1)",
 	"busy_timeout(10000)",
 	"wal_autocheckpoint(0)",
+	"journal_size_limit(33554432)",
 	"temp_store(memory)",
-	"cache_size(-16000)",
 }
+
+// Page caches and the read pool, sized from measurement (README,
+// Performance). SQLite's page cache lives outside the Go heap and is most of
+// the server's memory: 8 readers × 16 MB came to ~330 MB RSS at 1M tickets;
+// 4 readers × 4 MB serve the same read load (a search touches a few index
+// pages per row it returns, a list 50 rows). The writer keeps a larger cache:
+// every create updates a dozen indexes whose right-hand pages it rewrites.
+const (
+	readConns     = 4
+	readCacheKB   = 4000
+	writerCacheKB = 16000
+)
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
+	cache := writerCacheKB
+	if readOnly {
+		cache = readCacheKB
+	}
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cache))
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
@@ -72,10 +90,16 @@ func Open(dataDir string) (*DB, error) {
 	}
 	path := filepath.Join(dataDir, FileName)
 
-	wconn, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to open: %w", err)
-	}
+	d := &DB{path: path, Now: time.Now, outbox: make(chan struct{}, 1)}
+	// Which watched tables the writer's connection changed since its last
+	// batch; atomic because a backup (VACUUM INTO) uses the connection from
+	// its own goroutine.
+	var changed atomic.Uint32
+	wconn := openWatched(dsn(path, false), func(table string) {
+		if bit := watchedTables[table]; bit != 0 {
+			changed.Or(uint32(bit))
+		}
+	})
 	// The writer owns exactly one connection, for its whole life.
 	wconn.SetMaxOpenConns(1)
 	wconn.SetMaxIdleConns(1)
@@ -90,21 +114,25 @@ func Open(dataDir string) (*DB, error) {
 		wconn.Close()
 		return nil, fmt.Errorf("db: unable to open read pool: %w", err)
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
 
-	d := &DB{read: newReadPool(read), path: path, Now: time.Now, stop: make(chan struct{}), outbox: make(chan struct{}, 1)}
-	d.writer = newWriter(wconn)
-	d.bg.Add(1)
-	go d.checkpointLoop(5 * time.Second)
+	d.read = newReadPool(read)
+	d.writer = newWriter(wconn, func() {
+		bits := uint8(changed.Swap(0))
+		if bits&changedAuth != 0 {
+			d.apiKeys.invalidate()
+		}
+		if bits&changedCategories != 0 {
+			d.categories.invalidate()
+		}
+	})
 	return d, nil
 }
 
-// Close stops the background work, checkpoints the WAL into the main file and
-// closes every connection.
+// Close finishes the queued writes, checkpoints the WAL into the main file
+// and closes every connection.
 func (d *DB) Close() error {
-	d.stopOnce.Do(func() { close(d.stop) })
-	d.bg.Wait()
 	d.writer.close()
 	_, _ = d.writer.conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err1 := d.read.Close()
@@ -125,26 +153,3 @@ func (d *DB) Ping(ctx context.Context) error {
 func (d *DB) Path() string { return d.path }
 
 func (d *DB) now() time.Time { return d.Now().UTC() }
-
-// checkpointLoop copies the WAL back into the database file in the
-// background. PASSIVE never blocks the writer; when the WAL has grown past a
-// few megabytes a TRUNCATE resets it so it cannot grow without bound.
-func (d *DB) checkpointLoop(every time.Duration) {
-	defer d.bg.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-d.stop:
-			return
-		case <-t.C:
-			mode := "PASSIVE"
-			if fi, err := os.Stat(d.path + "-wal"); err == nil && fi.Size() > 64<<20 {
-				mode = "TRUNCATE"
-			}
-			if _, err := d.read.Exec("PRAGMA wal_checkpoint(" + mode + ")"); err != nil {
-				slog.Warn("db: checkpoint failed", "err", err)
-			}
-		}
-	}
-}

@@ -167,10 +167,12 @@ func TestListCountCap(t *testing.T) {
 		wantTotal  int
 		wantCapped bool
 	}{
-		{"UnderCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 10}, 5, false},
-		{"AtCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 5}, 5, false},
-		{"OverCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 3}, 3, true},
-		{"NoCapIsExact", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}}, 5, false},
+		{"UnderCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 10, Limit: 2}, 5, false},
+		{"AtCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 5, Limit: 2}, 5, false},
+		{"OverCap", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 3, Limit: 2}, 3, true},
+		{"NoCapIsExact", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, Limit: 2}, 5, false},
+		// A page that holds every match counts them itself, exactly.
+		{"WholeViewOnPage", TicketFilter{Query: "refund", Statuses: []Status{StatusOpen}, CountCap: 3}, 5, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

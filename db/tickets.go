@@ -133,7 +133,7 @@ func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *Ema
 	if err != nil {
 		return Ticket{}, "", err
 	}
-	token, hash := newSecret(TicketTokenPrefix)
+	var token string
 	now := Time{d.now()}
 	tk := Ticket{
 		RoleContext: vt.role, FullName: vt.FullName, Email: vt.Email, Subject: vt.Subject,
@@ -152,13 +152,20 @@ func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *Ema
 				return err
 			}
 		}
+		// The token carries the ticket's id (ticket_token.go).
+		id, err := nextTicketID(tx)
+		if err != nil {
+			return err
+		}
+		var key []byte
+		token, key = newTicketToken(id)
 		if err := tx.QueryRow(`
-			INSERT INTO tickets (role_context, full_name, email, subject, category_id, message,
+			INSERT INTO tickets (id, role_context, full_name, email, subject, category_id, message,
 			                     status, priority, language, access_token_hash, created_at, updated_at,
 			                     awaiting, last_message_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			tk.RoleContext, tk.FullName, tk.Email, tk.Subject, vt.category.ID, tk.Message,
-			tk.Status, tk.Priority, tk.Language, hash, now, now, tk.Awaiting, now).Scan(&tk.ID); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			id, tk.RoleContext, tk.FullName, tk.Email, tk.Subject, vt.category.ID, tk.Message,
+			tk.Status, tk.Priority, tk.Language, key, now, now, tk.Awaiting, now).Scan(&tk.ID); err != nil {
 			return fmt.Errorf("db: unable to insert ticket: %w", err)
 		}
 		for _, a := range vt.Attachments {
@@ -246,7 +253,7 @@ func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 	err := d.read.QueryRowContext(ctx, `
 		SELECT id FROM tickets WHERE access_token_hash = ?1
 		UNION ALL SELECT ticket_id FROM ticket_tokens WHERE token_hash = ?1
-		LIMIT 1`, hashSecret(token)).Scan(&id)
+		LIMIT 1`, ticketTokenKey(token)).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, Errorf(ENOTFOUND, "no ticket for that token")
 	}
@@ -259,7 +266,7 @@ func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 // MintTicketToken makes another private link to a ticket (for an email),
 // returning the token; like the first, only its hash is kept.
 func (d *DB) MintTicketToken(ctx context.Context, ticketID int64) (string, error) {
-	token, hash := newSecret(TicketTokenPrefix)
+	token, hash := newTicketToken(ticketID)
 	err := d.write(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(`INSERT INTO ticket_tokens (token_hash, ticket_id, created_at) VALUES (?, ?, ?)`,
 			hash, ticketID, Time{d.now()})

@@ -14,9 +14,13 @@ const storedTime = "2006-01-02T15:04:05.000000Z"
 // and whole seconds, as the API promises (2026-03-10T11:00:00Z).
 type Time struct{ time.Time }
 
-// MarshalJSON writes the API form.
+// MarshalJSON writes the API form, in one allocation: a list of 50
+// tickets writes 150 of them (Format and the concatenation made three).
 func (t Time) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + t.UTC().Format(time.RFC3339) + `"`), nil
+	b := make([]byte, 0, len(`"2006-01-02T15:04:05Z"`))
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, time.RFC3339)
+	return append(b, '"'), nil
 }
 
 // Value stores the fixed-width form.

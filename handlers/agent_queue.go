@@ -3,7 +3,9 @@ package handlers
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -31,6 +33,12 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return db.Errorf(db.EBADREQUEST, "malformed query string")
+	}
+	if c.Query("live") == "1" && utf8.RuneCountInString(strings.TrimSpace(q.Get("q"))) == 1 {
+		// One letter typed: as a prefix it would match most words (the
+		// costliest query there is) and tell nobody anything. No Content
+		// leaves the results on the page as they are (htmx swaps nothing).
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 	outcome, err := h.takeQueueOutcome(c)
 	if err != nil {
@@ -60,6 +68,10 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	}
 	f := view.filter
 	f.CountCap = queueCountCap
+	// live=1 comes from the search box while someone types (htmx): only
+	// then does the last word match as a prefix. Links never carry it.
+	f.Prefix = c.Query("live") == "1"
+	f.Snippets = true
 	page, err := h.db.ListTickets(ctx, f)
 	if err != nil {
 		return err

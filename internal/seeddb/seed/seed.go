@@ -106,13 +106,13 @@ type generator struct {
 	rnd        *mrand.Rand
 	categories []category
 	firstID    int64
-	// ftsTriggerSQL recreates the full-text insert trigger.
-	ftsTriggerSQL string
+	// ftsTriggers recreate the full-text insert triggers, by name.
+	ftsTriggers map[string]string
 }
 
-// ftsInsertTrigger keeps tickets_fts in step with inserted tickets
-// (db/migrations/001_init.sql).
-const ftsInsertTrigger = "tickets_fts_insert"
+// ftsInsertTriggers queue inserted tickets and messages for the full-text
+// index (db/migrations/009_conversation_search.sql).
+var ftsInsertTriggers = []string{"tickets_fts_insert", "tickets_fts_message_insert"}
 
 func newGenerator(conn *sql.DB, now time.Time) (*generator, error) {
 	g := &generator{conn: conn, now: now, start: now.Add(-span)}
@@ -140,10 +140,15 @@ func newGenerator(conn *sql.DB, now time.Time) (*generator, error) {
 		return nil, fmt.Errorf("seed: unable to read the last ticket id: %w", err)
 	}
 	g.firstID++
-	// The trigger is put back exactly as the migration wrote it.
-	if err := conn.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`,
-		ftsInsertTrigger).Scan(&g.ftsTriggerSQL); err != nil {
-		return nil, fmt.Errorf("seed: unable to read the full-text trigger: %w", err)
+	// The triggers are put back exactly as the migration wrote them.
+	g.ftsTriggers = map[string]string{}
+	for _, name := range ftsInsertTriggers {
+		var sql string
+		if err := conn.QueryRow(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`,
+			name).Scan(&sql); err != nil {
+			return nil, fmt.Errorf("seed: unable to read the full-text trigger %s: %w", name, err)
+		}
+		g.ftsTriggers[name] = sql
 	}
 	// A fixed seed makes the text reproducible; mixing in the first id keeps
 	// a second run on the same database from repeating the first.
@@ -192,14 +197,15 @@ func (g *generator) batch(chunks <-chan []ticket, from, count int) error {
 		return err
 	}
 	defer ins.close()
-	// FTS5 flushes its pending terms to disk at every statement savepoint,
-	// so its insert trigger writes one tiny segment per row and then merges
-	// them: two thirds of the loading time. Instead the trigger is dropped
-	// for the batch and the batch indexed in one statement; both happen in
-	// this transaction, so other connections never see the table without
-	// its trigger.
-	if _, err := tx.Exec(`DROP TRIGGER ` + ftsInsertTrigger); err != nil {
-		return fmt.Errorf("seed: unable to drop the full-text trigger: %w", err)
+	// The triggers that queue new tickets and messages for the full-text
+	// index are dropped for the batch, which is indexed in one statement
+	// instead (the queue would only hold every row of the batch); both
+	// happen in this transaction, so other connections never see the
+	// tables without their triggers.
+	for _, name := range ftsInsertTriggers {
+		if _, err := tx.Exec(`DROP TRIGGER ` + name); err != nil {
+			return fmt.Errorf("seed: unable to drop the full-text trigger %s: %w", name, err)
+		}
 	}
 	for left := count; left > 0; {
 		chunk, ok := <-chunks
@@ -214,12 +220,15 @@ func (g *generator) batch(chunks <-chan []ticket, from, count int) error {
 		}
 		left -= len(chunk)
 	}
-	if _, err := tx.Exec(`INSERT INTO tickets_fts (rowid, subject, message, full_name, email)
-		SELECT id, subject, message, full_name, email FROM tickets WHERE id >= ?`, g.firstID+int64(from)); err != nil {
+	if _, err := tx.Exec(`INSERT INTO tickets_fts (rowid, subject, message, full_name, email, conversation)
+		SELECT id, subject, message, full_name, email, conversation FROM tickets_fts_source WHERE id >= ?`,
+		g.firstID+int64(from)); err != nil {
 		return fmt.Errorf("seed: unable to index the batch: %w", err)
 	}
-	if _, err := tx.Exec(g.ftsTriggerSQL); err != nil {
-		return fmt.Errorf("seed: unable to restore the full-text trigger: %w", err)
+	for _, name := range ftsInsertTriggers {
+		if _, err := tx.Exec(g.ftsTriggers[name]); err != nil {
+			return fmt.Errorf("seed: unable to restore the full-text trigger %s: %w", name, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("seed: unable to commit: %w", err)
