@@ -39,9 +39,12 @@ type TicketFilter struct {
 	Snippets   bool
 	AssigneeID *int64 // points to 0 for unassigned
 	Awaiting   string // AwaitingAgent or AwaitingRequester
-	Sort       string // one of the Sort constants; empty is SortCreatedDesc
-	Limit      int
-	After      *Cursor
+	// Tags selects tickets carrying every one of them (normalized, see
+	// ValidateTags).
+	Tags  []string
+	Sort  string // one of the Sort constants; empty is SortCreatedDesc
+	Limit int
+	After *Cursor
 	// CountCap, when set, stops counting past it (TicketPage.TotalCapped):
 	// a page that only needs "more than N" need not count every match.
 	CountCap int
@@ -153,6 +156,11 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		}
 	}
 
+	if len(f.Tags) > 0 {
+		w, a := tagConditions(f.Tags)
+		where, args = append(where, w...), append(args, a...)
+	}
+
 	// The count's conditions, before the cursor's is added.
 	countWhere, countArgs := where[:len(where):len(where)], args[:len(args):len(args)]
 
@@ -261,6 +269,9 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	if err := d.attachTo(ctx, page.Tickets); err != nil {
 		return TicketPage{}, err
 	}
+	if err := d.tagsOf(ctx, page.Tickets); err != nil {
+		return TicketPage{}, err
+	}
 	return page, nil
 }
 
@@ -270,7 +281,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, where []string, args []any) (int, error) {
 	var total int
 	if f.Query == "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" && f.AssigneeID == nil &&
-		f.Awaiting == "" {
+		f.Awaiting == "" && len(f.Tags) == 0 {
 		statuses := f.Statuses
 		if len(statuses) == 0 {
 			statuses = Statuses
@@ -289,7 +300,7 @@ func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, wher
 		return total, nil
 	}
 	if f.Query != "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" &&
-		f.AssigneeID == nil && f.Awaiting == "" && len(f.Statuses) == 0 {
+		f.AssigneeID == nil && f.Awaiting == "" && len(f.Tags) == 0 && len(f.Statuses) == 0 {
 		// The text alone: count matches in the index, without looking up
 		// each matching ticket (measured: 35 ms → 1.3 ms for 12k matches).
 		from, where = `tickets_fts f`, where[:1]
@@ -368,7 +379,7 @@ func (d *DB) attachTo(ctx context.Context, tickets []Ticket) error {
 var listColumns = `t.id, ` + enumCode("t.role_context", Roles) + `, t.full_name, t.email, t.subject, t.category_id,
 	t.message, ` + enumCode("t.status", Statuses) + `, ` + enumCode("t.priority", Priorities) + `, t.assignee_id, ` +
 	enumCode("t.language", []string{"en", "es"}) + `, t.created_at, t.updated_at, ` +
-	enumCode("t.awaiting", []string{AwaitingAgent, AwaitingRequester}) + `, t.last_message_at`
+	enumCode("t.awaiting", []string{AwaitingAgent, AwaitingRequester}) + `, t.last_message_at, t.merged_into`
 
 // enumCode selects col as its value's position in values, or as the text
 // itself should the value not be in the list.
@@ -423,7 +434,7 @@ func (e *enumValue) Scan(src any) error {
 type ticketScanner struct {
 	t                                   Ticket
 	categoryID                          int64
-	assignee                            sql.NullInt64
+	assignee, merged                    sql.NullInt64
 	role, status, priority, lang, await enumValue
 	dest                                []any
 	categories                          map[int64]Category
@@ -440,7 +451,7 @@ func newTicketScanner(categories map[int64]Category, extra ...any) *ticketScanne
 	t := &s.t
 	s.dest = append([]any{&t.ID, &s.role, &t.FullName, &t.Email, &t.Subject, &s.categoryID,
 		&t.Message, &s.status, &s.priority, &s.assignee, &s.lang, &t.CreatedAt, &t.UpdatedAt,
-		&s.await, &t.LastMessageAt}, extra...)
+		&s.await, &t.LastMessageAt, &s.merged}, extra...)
 	return s
 }
 
@@ -452,7 +463,7 @@ var (
 )
 
 func (s *ticketScanner) scan(r scanner) (Ticket, error) {
-	s.t, s.assignee = Ticket{}, sql.NullInt64{}
+	s.t, s.assignee, s.merged = Ticket{}, sql.NullInt64{}, sql.NullInt64{}
 	if err := r.Scan(s.dest...); err != nil {
 		return Ticket{}, err
 	}
@@ -480,6 +491,11 @@ func (s *ticketScanner) scan(r scanner) (Ticket, error) {
 		a := s.await.s
 		t.Awaiting = &a
 	}
+	if s.merged.Valid {
+		id := s.merged.Int64
+		t.MergedInto = &id
+	}
+	t.Tags = []string{}
 	t.Attachments = []Attachment{}
 	return t, nil
 }

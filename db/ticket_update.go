@@ -15,6 +15,10 @@ type TicketPatch struct {
 	Category   *string
 	Priority   *string
 	AssigneeID *int64
+	// Tags replaces the ticket's tags; AddTags and RemoveTags change them
+	// instead (bulk changes and macros), and are ignored when Tags is set.
+	Tags                *[]string
+	AddTags, RemoveTags []string
 }
 
 // UpdateTicket applies p, recording each changed field in the history. A
@@ -57,6 +61,14 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 		case err != nil:
 			return Ticket{}, err
 		}
+	}
+	var tags tagsChange
+	if p.Tags != nil {
+		set := v.tags("tags", *p.Tags, MaxTagsATicket)
+		tags.Set = &set
+	} else {
+		tags.Add = v.tags("addTags", p.AddTags, MaxTagsATicket)
+		tags.Remove = v.tags("removeTags", p.RemoveTags, 0)
 	}
 	if err := v.Err(); err != nil {
 		return Ticket{}, err
@@ -136,6 +148,19 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 			} else if *p.AssigneeID != 0 {
 				t.AssigneeID = p.AssigneeID
 			}
+		}
+		t.Tags, err = ticketTags(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !tags.empty() {
+			next := tags.apply(t.Tags)
+			moved, err := writeTags(tx, id, t.Tags, next, by, now)
+			if err != nil {
+				return err
+			}
+			changed = changed || moved
+			t.Tags = next
 		}
 		if changed {
 			t.UpdatedAt = now

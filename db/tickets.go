@@ -28,8 +28,12 @@ type Ticket struct {
 	Awaiting *string `json:"awaiting"`
 	// LastMessageAt is when the last public message was written; the
 	// ticket's own text is the first.
-	LastMessageAt Time         `json:"lastMessageAt"`
-	Attachments   []Attachment `json:"attachments"`
+	LastMessageAt Time `json:"lastMessageAt"`
+	// Tags are the ticket's tags, sorted (CONTRACT §6); never nil.
+	Tags []string `json:"tags"`
+	// MergedInto is the ticket this one was merged into, or nil.
+	MergedInto  *int64       `json:"mergedInto"`
+	Attachments []Attachment `json:"attachments"`
 }
 
 // Who a conversation waits on.
@@ -139,7 +143,7 @@ func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *Ema
 		RoleContext: vt.role, FullName: vt.FullName, Email: vt.Email, Subject: vt.Subject,
 		Category: vt.category.Name, CategoryES: vt.category.NameES, Message: vt.Message,
 		Status: vt.status, Priority: "normal", Language: vt.Language,
-		CreatedAt: now, UpdatedAt: now, LastMessageAt: now, Attachments: []Attachment{},
+		CreatedAt: now, UpdatedAt: now, LastMessageAt: now, Tags: []string{}, Attachments: []Attachment{},
 	}
 	if tk.Status != StatusClosed {
 		awaiting := AwaitingAgent
@@ -195,7 +199,7 @@ func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *Ema
 
 const ticketColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, c.name, c.name_es,
 	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at,
-	t.awaiting, t.last_message_at`
+	t.awaiting, t.last_message_at, t.merged_into`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -204,9 +208,10 @@ func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	var t Ticket
 	var assignee sql.NullInt64
 	var awaiting sql.NullString
+	var merged sql.NullInt64
 	dest := []any{&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
 		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt,
-		&awaiting, &t.LastMessageAt}
+		&awaiting, &t.LastMessageAt, &merged}
 	err := s.Scan(append(dest, extra...)...)
 	if assignee.Valid {
 		t.AssigneeID = &assignee.Int64
@@ -214,6 +219,10 @@ func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	if awaiting.Valid {
 		t.Awaiting = &awaiting.String
 	}
+	if merged.Valid {
+		t.MergedInto = &merged.Int64
+	}
+	t.Tags = []string{}
 	t.Attachments = []Attachment{}
 	return t, err
 }
@@ -232,7 +241,8 @@ func (d *DB) Ticket(ctx context.Context, id int64, withInternal bool) (Ticket, e
 	if a := atts[id]; a != nil {
 		t.Attachments = a
 	}
-	return t, nil
+	t.Tags, err = ticketTags(ctx, d.read, id)
+	return t, err
 }
 
 func findTicket(ctx context.Context, q querier, id int64) (Ticket, error) {

@@ -113,9 +113,15 @@ func (h *Handler) getTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.db.Ticket(c.UserContext(), id, principal(c).IsAgent())
+	agent := principal(c).IsAgent()
+	t, err := h.db.Ticket(c.UserContext(), id, agent)
 	if err != nil {
 		return err
+	}
+	if !agent {
+		// Tags are the desk's own labels ("angry", "refund-abuse"), not
+		// something to show the person they describe.
+		t.Tags = []string{}
 	}
 	return c.JSON(h.present(t))
 }
@@ -141,8 +147,16 @@ func (h *Handler) updateTicket(c *fiber.Ctx) error {
 		}
 		p.AssigneeID = &aid
 	}
-	if p.Status == nil && p.Category == nil && p.Priority == nil && p.AssigneeID == nil {
-		f.v.Add("status", "give at least one of status, category, priority, assigneeId")
+	if raw, ok := obj["tags"]; ok {
+		var tags []string
+		if err := json.Unmarshal(raw, &tags); err != nil || tags == nil {
+			f.v.Add("tags", "must be an array of strings")
+		} else {
+			p.Tags = &tags
+		}
+	}
+	if p.Status == nil && p.Category == nil && p.Priority == nil && p.AssigneeID == nil && !f.has("tags") {
+		f.v.Add("status", "give at least one of status, category, priority, assigneeId, tags")
 	}
 	if err := f.v.Err(); err != nil {
 		return err

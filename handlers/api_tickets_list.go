@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -91,6 +92,13 @@ func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 		default:
 			v.Add("awaiting", "must be agent or requester")
 		}
+	}
+	if s := q.Get("tag"); s != "" {
+		tags, err := db.ValidateTags("tag", strings.Split(s, ","))
+		if e := (*db.Error)(nil); errors.As(err, &e) {
+			v.Fields = append(v.Fields, e.Fields...)
+		}
+		f.Tags = tags
 	}
 	if s := q.Get("sort"); s != "" {
 		switch s {
