@@ -29,6 +29,11 @@ type Author struct {
 	Email string `json:"email,omitempty"`
 }
 
+// ByAPIKey reports whether m was written through the API by a key, not
+// by an agent's account: requesters then see the support team's name,
+// not the key's ("reservas", "crm-sync").
+func (m Message) ByAPIKey() bool { return m.Author.Type == AuthorAgent && m.AuthorID == nil }
+
 // Message is one entry of a ticket's conversation. Internal messages are
 // agents' notes, which requesters never see anywhere.
 type Message struct {

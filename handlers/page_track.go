@@ -165,7 +165,7 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 		case db.AuthorAgent:
 			pm.Kind = "agent"
 			v.Awaiting = false // support has answered
-			if pm.Author == "" {
+			if pm.Author == "" || m.ByAPIKey() {
 				pm.Author = lang.T("track.support")
 			}
 		case db.AuthorSystem:

@@ -123,6 +123,23 @@ func TestTrackPage(t *testing.T) {
 	})
 }
 
+// TestTrackAPIKeyAuthor: a reply written through the API with a key shows
+// the support team as its author on the tracking page, never the key's
+// name.
+func TestTrackAPIKeyAuthor(t *testing.T) {
+	s := newTestServer(t)
+	c, page := s.trackedTicket(t, nil)
+	r := s.do(t, "POST", "/api/support-tickets/"+strconv.FormatInt(c.ID, 10)+"/messages", "application/json",
+		strings.NewReader(`{"body":"Refund sent."}`), bearer(s.AgentKey)...)
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("reply: %d %s", r.StatusCode, r.Body)
+	}
+	body := string(s.newBrowser(t).get(t, page).Body)
+	if !strings.Contains(body, "Refund sent.") || !strings.Contains(body, "Kinconecta support") || strings.Contains(body, "test agent") {
+		t.Fatalf("the tracking page does not sign the key's reply as the team:\n%s", body)
+	}
+}
+
 func TestTrackFiles(t *testing.T) {
 	s := newTestServer(t)
 	b := s.newBrowser(t)

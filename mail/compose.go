@@ -106,7 +106,10 @@ func (c *composer) message(ctx context.Context, n db.Notification, t db.Ticket, 
 		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+id+">")
 		m.SetGenHeader(gomail.HeaderReferences, refs)
 	}
-	if l.requester && c.replies != nil {
+	if l.requester && c.replies != nil && t.Status != db.StatusClosed {
+		// A closed ticket takes no replies (they bounce with 550): an
+		// answer to its email goes to our From instead, which, as the
+		// support address, opens a new ticket.
 		setAddress(m, gomail.HeaderReplyTo, &netmail.Address{Name: c.from.Name, Address: c.replies.For(t.ID)})
 	}
 	m.SetDateWithValue(c.now())

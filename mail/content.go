@@ -42,14 +42,18 @@ func (c *composer) toRequester(ctx context.Context, n db.Notification, t db.Tick
 		if err != nil {
 			return letter{}, err
 		}
-		quote = &templates.Quote{Label: fmt.Sprintf(w.AgentReplyIntro, headerText(m.Author.Name), t.ID), Body: m.Body}
+		author := headerText(m.Author.Name)
+		if m.ByAPIKey() {
+			author = w.Signature
+		}
+		quote = &templates.Quote{Label: fmt.Sprintf(w.AgentReplyIntro, author, t.ID), Body: m.Body}
 		if len(m.Attachments) > 0 {
 			files = &templates.Files{Label: w.AgentReplyFiles}
 			for _, a := range m.Attachments {
 				files.Names = append(files.Names, a.FileName)
 			}
 		}
-		e.Preheader = fmt.Sprintf(w.AgentReplyPreheader, headerText(m.Author.Name), t.ID)
+		e.Preheader = fmt.Sprintf(w.AgentReplyPreheader, author, t.ID)
 	}
 	token, err := c.db.MintTicketToken(ctx, t.ID)
 	if err != nil {

@@ -82,7 +82,13 @@ func (in *inbound) receive(ticketID int64, from, remote string, data io.Reader) 
 	defer cancel()
 	var err error
 	if ticketID == 0 {
-		err = in.open(ctx, sender, rep, tap.header())
+		if id := in.threadedTicket(ctx, tap.header(), sender); id != 0 {
+			in.log.Info("mail: a reply came to the support address; added to the ticket it answers", "ticket", id)
+			ticketID = id
+			err = in.store(ctx, ticketID, sender, rep)
+		} else {
+			err = in.open(ctx, sender, rep, tap.header())
+		}
 	} else {
 		err = in.store(ctx, ticketID, sender, rep)
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 
+	"github.com/abadojack/whatlanggo"
 	"github.com/emersion/go-smtp"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -39,7 +41,7 @@ var (
 // and told as for replies. A second delivery of the same email opens
 // nothing; a sender past SupportPerHour is answered 451.
 func (in *inbound) open(ctx context.Context, sender db.Sender, rep reply, h netmail.Header) error {
-	language := emailLanguage(h)
+	language := emailLanguage(h, headerText(rep.subject)+"\n"+rep.text)
 	w := wordsFor(language)
 	text, cut := shortened(rep.text, db.MaxMessageLen)
 	switch {
@@ -126,8 +128,10 @@ func (in *inbound) emailCategory(ctx context.Context) string {
 
 // emailLanguage is the ticket's language from the email's header: its
 // Content-Language, else the Accept-Language Outlook and others write;
-// English when neither names a language we speak.
-func emailLanguage(h netmail.Header) string {
+// else the language text is written in, when it is clearly Spanish or
+// English (Gmail and Apple Mail send neither header, and most of our
+// requesters write Spanish); English otherwise.
+func emailLanguage(h netmail.Header, text string) string {
 	for _, tag := range strings.Split(h.Get("Content-Language"), ",") {
 		if l, ok := i18n.Parse(tag); ok {
 			return string(l)
@@ -136,7 +140,48 @@ func emailLanguage(h netmail.Header) string {
 	if accept := h.Get("Accept-Language"); accept != "" {
 		return string(i18n.Match("", accept))
 	}
+	if info := whatlanggo.DetectWithOptions(text, ourLanguages); info.IsReliable() && info.Lang == whatlanggo.Spa {
+		return string(i18n.ES)
+	}
 	return string(i18n.EN)
+}
+
+// ourLanguages limits detection to the two languages we answer in: a
+// short text is then told apart by which of the two it reads as.
+var ourLanguages = whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{whatlanggo.Spa: true, whatlanggo.Eng: true}}
+
+// threadedTicket is the ticket an email to the support address answers,
+// when it is a reply to one of our emails after all (a person who wrote
+// to the support address instead of the reply address): In-Reply-To or
+// References names one of our Message-IDs (<ticket-N@domain>,
+// <n-X.ticket-N@domain>, compose.go), ticket N is not closed, and the
+// sender is its requester. Those ids are easy to guess, so the sender
+// must match: anyone else opens a ticket of their own. 0 when none.
+func (in *inbound) threadedTicket(ctx context.Context, h netmail.Header, sender db.Sender) int64 {
+	_, domain, _ := strings.Cut(in.from, "@")
+	if domain == "" {
+		return 0
+	}
+	ids := strings.Fields(h.Get("In-Reply-To") + " " + h.Get("References"))
+	for i := len(ids) - 1; i >= 0; i-- {
+		local, host, ok := strings.Cut(strings.Trim(ids[i], "<>"), "@")
+		if !ok || !strings.EqualFold(host, domain) {
+			continue
+		}
+		if _, rest, found := strings.Cut(local, ".ticket-"); found && strings.HasPrefix(local, "n-") {
+			local = "ticket-" + rest
+		}
+		n, err := strconv.ParseInt(strings.TrimPrefix(local, "ticket-"), 10, 64)
+		if !strings.HasPrefix(local, "ticket-") || err != nil || n <= 0 {
+			continue
+		}
+		t, err := in.db.Ticket(ctx, n, false)
+		if err != nil || t.Status == db.StatusClosed || !strings.EqualFold(t.Email, sender.Address) {
+			return 0
+		}
+		return n
+	}
+	return 0
 }
 
 // leftOutNote is the system message naming what an email brought that was

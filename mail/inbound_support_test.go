@@ -335,23 +335,70 @@ func TestSupportConfig(t *testing.T) {
 	}
 }
 
-// TestEmailLanguage: the ticket's language from the header.
+// TestEmailLanguage: the ticket's language from the header, else from
+// the text when it clearly reads as Spanish.
 func TestEmailLanguage(t *testing.T) {
-	for _, tc := range []struct{ name, header, want string }{
-		{"None", "", "en"},
-		{"ContentLanguage", "Content-Language: es-MX\n", "es"},
-		{"ContentLanguageUpper", "Content-Language: ES\n", "es"},
-		{"ContentLanguageList", "Content-Language: fr, es\n", "es"},
-		{"ContentLanguageEnglish", "Content-Language: en-GB\nAccept-Language: es-ES\n", "en"},
-		{"AcceptLanguage", "Accept-Language: es-ES, en-US\n", "es"},
-		{"AcceptLanguageOther", "Accept-Language: de-DE\n", "en"},
+	const es, en = "No puedo iniciar sesión en mi cuenta desde ayer", "My tour was cancelled and I want a refund"
+	for _, tc := range []struct{ name, header, text, want string }{
+		{"None", "", "", "en"},
+		{"ContentLanguage", "Content-Language: es-MX\n", en, "es"},
+		{"ContentLanguageUpper", "Content-Language: ES\n", "", "es"},
+		{"ContentLanguageList", "Content-Language: fr, es\n", "", "es"},
+		{"ContentLanguageEnglish", "Content-Language: en-GB\nAccept-Language: es-ES\n", es, "en"},
+		{"AcceptLanguage", "Accept-Language: es-ES, en-US\n", en, "es"},
+		{"AcceptLanguageOther", "Accept-Language: de-DE\n", es, "en"},
+		// Gmail and Apple Mail name no language: the text does.
+		{"SpanishText", "", es, "es"},
+		{"EnglishText", "", en, "en"},
+		{"TooShortToTell", "", "Hola", "en"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tap := &headerTap{r: strings.NewReader(crlf("From: a@example.com\n" + tc.header + "\nBody\n"))}
 			io.Copy(io.Discard, tap)
-			if got := emailLanguage(tap.header()); got != tc.want {
+			if got := emailLanguage(tap.header(), tc.text); got != tc.want {
 				t.Fatalf("emailLanguage = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSupportReplyJoinsTicket: a reply to one of our emails sent to the
+// support address instead of the reply address (In-Reply-To and
+// References name the ticket's Message-IDs) joins that ticket when its
+// requester sent it; from anyone else, or to a closed ticket, it opens a
+// ticket of its own, since those ids are easy to guess.
+func TestSupportReplyJoinsTicket(t *testing.T) {
+	d := supportDesk(t)
+	d.start(t)
+	ctx := context.Background()
+	tk := d.ticket(t, "Ana", "ana@example.com", "No puedo entrar", "es")
+	domain := testSupport[strings.IndexByte(testSupport, '@')+1:]
+	if d.cfg.From != nil {
+		domain = d.cfg.From.Address[strings.IndexByte(d.cfg.From.Address, '@')+1:]
+	}
+	reply := func(from, msgID string) string {
+		return fmt.Sprintf("From: %s\nSubject: Re: [Ticket #%d] No puedo entrar\nMessage-ID: <%s@example.com>\n"+
+			"In-Reply-To: <n-7.ticket-%d@%s>\nReferences: <ticket-%d@%s> <n-7.ticket-%d@%s>\n\nYa lo intenté dos veces.\n",
+			from, tk.ID, msgID, tk.ID, domain, tk.ID, domain, tk.ID, domain)
+	}
+	if err := deliver(t, d, "ana@example.com", testSupport, reply("Ana <ANA@example.com>", "r1")); err != nil {
+		t.Fatal(err)
+	}
+	if got := emailTickets(t, d); len(got) != 1 {
+		t.Fatalf("%d tickets after the requester's reply, want it added to #%d", len(got), tk.ID)
+	}
+	msgs, err := d.db.Messages(ctx, tk.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) == 0 || msgs[len(msgs)-1].Body != "Ya lo intenté dos veces." {
+		t.Fatalf("messages %+v, want the reply on #%d", msgs, tk.ID)
+	}
+	if err := deliver(t, d, "eve@example.com", testSupport, reply("Eve <eve@example.com>", "r2")); err != nil {
+		t.Fatal(err)
+	}
+	got := emailTickets(t, d)
+	if len(got) != 2 || got[0].Email != "eve@example.com" {
+		t.Fatalf("a stranger naming #%d's ids: tickets %+v, want a new ticket of her own", tk.ID, got)
 	}
 }

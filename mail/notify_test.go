@@ -101,6 +101,9 @@ func TestNotifications(t *testing.T) {
 		if !strings.Contains(m.Text, "Carlos Ruiz answered your request") || !strings.Contains(m.Text, "24 hours before") {
 			t.Fatalf("the reply email does not carry the reply:\n%s", m.Text)
 		}
+		if strings.Contains(m.Text, "::") {
+			t.Errorf("a label ends in two colons:\n%s", m.Text)
+		}
 		for _, part := range []string{m.Text, m.HTML, string(m.Raw)} {
 			if strings.Contains(part, "refund policy") {
 				t.Fatalf("the internal note leaked into an email")
@@ -181,6 +184,12 @@ func TestNotifications(t *testing.T) {
 		if !strings.Contains(m.Text, fmt.Sprintf("Your request #%d is now closed", tk.ID)) {
 			t.Fatalf("closed email:\n%s", m.Text)
 		}
+		// A closed ticket takes no replies: its email offers no reply
+		// address, where the requester's earlier ones did.
+		if m.Header.Get("Reply-To") != "" || d.box.waitFor(t, 6)[0].Header.Get("Reply-To") == "" {
+			t.Errorf("Reply-To on the closed email %q, on the first %q; want none, then one",
+				m.Header.Get("Reply-To"), d.box.waitFor(t, 6)[0].Header.Get("Reply-To"))
+		}
 		d.trackToken(t, m.Text, tk.ID)
 	})
 
@@ -197,6 +206,23 @@ func TestNotifications(t *testing.T) {
 			t.Fatalf("%d emails, want 6", got)
 		}
 	})
+}
+
+// TestAPIKeyReplySignedByTeam: a public reply written through the API
+// with a key reaches the requester signed by the support team, never by
+// the key's name.
+func TestAPIKeyReplySignedByTeam(t *testing.T) {
+	d := newDesk(t)
+	d.start(t)
+	tk := d.ticket(t, "Ana", "ana@example.com", "Refund", "en")
+	if _, err := d.db.AddMessage(context.Background(), tk.ID, db.NewMessage{Body: "Your refund is on its way."},
+		db.Actor{Type: "apikey", ID: 7, Name: "crm-sync"}, 20); err != nil {
+		t.Fatal(err)
+	}
+	m := d.box.waitFor(t, 2)[1]
+	if !strings.Contains(m.Text, "Kinconecta Support answered your request") || strings.Contains(m.Text+m.HTML, "crm-sync") {
+		t.Fatalf("the reply is not signed by the team:\n%s", m.Text)
+	}
 }
 
 // TestSpanishTicket checks that a ticket written in Spanish is answered

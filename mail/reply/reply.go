@@ -316,6 +316,12 @@ func headerBlock(lines []line, i int, relaxed bool) (end int, ok bool) {
 // know, with an address and a time, it starts history even when what
 // follows is not quoted (Yahoo quotes without ">").
 func introducerAt(lines []line, i int) (end int, strong bool) {
+	return introducerFrom(lines, i, false)
+}
+
+// introducerFrom is introducerAt; nested is set when it asks whether the
+// lines below a first line make an introducer on their own.
+func introducerFrom(lines []line, i int, nested bool) (end int, strong bool) {
 	var joined strings.Builder
 	for k := 0; k < maxIntroducerLines && i+k < len(lines); k++ {
 		l := lines[i+k]
@@ -343,17 +349,27 @@ func introducerAt(lines []line, i int) (end int, strong bool) {
 		if !named && !bareIntroRe.MatchString(cand) {
 			continue
 		}
-		if k > 0 {
+		if k > 0 && (nested || !wrappedAddress(lines[i].norm, lines[i+1].norm)) {
 			// Some rows start with anything ("Name <addr> wrote:"): when
 			// the lines below make an introducer on their own, line i is
 			// the person's ("Thanks Luis") and not part of it.
-			if e, _ := introducerAt(lines, i+1); e == i+k+1 {
+			if e, _ := introducerFrom(lines, i+1, true); e == i+k+1 {
 				return i, false
 			}
 		}
 		return i + k + 1, named && emailRe.MatchString(cand) && timeRe.MatchString(cand)
 	}
 	return i, false
+}
+
+// wrappedAddress reports whether a line break falls at the start of an
+// address in angle brackets: Gmail breaks "Name <addr> wrote:" and "Name
+// (<addr>) escribió:" there when the address is long (ours are). The
+// second line alone ("<addr> wrote:") would read as a whole introducer,
+// but nobody's own sentence ends in "<" and no name starts with one.
+func wrappedAddress(first, next string) bool {
+	return strings.HasSuffix(first, "<") || strings.HasSuffix(first, "(") ||
+		strings.HasPrefix(next, "<") || strings.HasPrefix(next, "(<")
 }
 
 // bracketSpaces mends an address that Gmail wrapped after its "<".

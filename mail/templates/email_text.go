@@ -17,7 +17,9 @@ func (e Email) Text() string {
 		para(p)
 	}
 	if e.Quote != nil {
-		b.WriteString(e.Quote.Label + ":\n\n")
+		// Some labels are sentences that end in their own colon
+		// ("Lucía answered your request #2:").
+		b.WriteString(strings.TrimSuffix(e.Quote.Label, ":") + ":\n\n")
 		for _, l := range lines(e.Quote.Body) {
 			b.WriteString("    " + l + "\n")
 		}
