@@ -185,12 +185,12 @@ const (
 		`"subject":"Question about tour cancellation","category":"General Inquiry","message":"What is your policy?",` +
 		`"status":"open","priority":"normal","assigneeId":null,"language":"en",` +
 		`"createdAt":"2026-03-10T11:00:00Z","updatedAt":"2026-03-10T11:00:00Z",` +
-		`"awaiting":"agent","lastMessageAt":"2026-03-10T11:00:00Z","attachments":[]}`
+		`"awaiting":"agent","lastMessageAt":"2026-03-10T11:00:00Z","tags":[],"mergedInto":null,"attachments":[]}`
 	createdJSON = `{"id":1,"roleContext":"tourist","fullName":"Ana Martinez","email":"ana.martinez@example.com",` +
 		`"subject":"Question about tour cancellation","category":"General Inquiry","message":"What is your policy?",` +
 		`"status":"open","priority":"normal","assigneeId":null,"language":"en",` +
 		`"createdAt":"2026-03-10T11:00:00Z","updatedAt":"2026-03-10T11:00:00Z",` +
-		`"awaiting":"agent","lastMessageAt":"2026-03-10T11:00:00Z","attachments":[],` +
+		`"awaiting":"agent","lastMessageAt":"2026-03-10T11:00:00Z","tags":[],"mergedInto":null,"attachments":[],` +
 		`"accessToken":"hdt_hKJaqP1TQStRMApW8BlEYbW2zmcoLWOM02UDoBU30_w",` +
 		`"trackingUrl":"http://helpdesk.test/track/hdt_hKJaqP1TQStRMApW8BlEYbW2zmcoLWOM02UDoBU30_w"}`
 	seedBody = `{"roleContext":"tourist","fullName":"Ana Martinez","email":"ana.martinez@example.com",` +
