@@ -58,7 +58,8 @@ var ErrDuplicateEmail = &Error{Code: ECONFLICT, Message: "this email was already
 //
 // The email's Message-ID goes with the first of these, and an email whose
 // Message-ID is already there stores nothing again: ErrDuplicateEmail.
-// Closed tickets take nothing (ECONFLICT).
+// Closed tickets take nothing (ECONFLICT); a reply to a merged ticket is
+// stored on the ticket it was merged into.
 func (d *DB) AddEmailReply(ctx context.Context, ticketID int64, e EmailReply, maxFiles int) (EmailResult, error) {
 	var v Invalid
 	body, _ := v.text("body", e.Body, MaxMessageLen, false)
@@ -75,6 +76,12 @@ func (d *DB) AddEmailReply(ctx context.Context, ticketID int64, e EmailReply, ma
 	var res EmailResult
 	err := d.write(ctx, func(tx *Tx) error {
 		res = EmailResult{}
+		// A merged ticket's reply address leads to the ticket it was
+		// merged into (CONTRACT §6).
+		ticketID, err := mergedTarget(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
 		t, err := findTicket(ctx, tx, ticketID)
 		if err != nil {
 			return err

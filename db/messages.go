@@ -187,7 +187,8 @@ func followConversation(tx *Tx, t Ticket, msg Message, by Actor, now Time) error
 	return nil
 }
 
-// Messages lists a ticket's thread, oldest first, with each message's
+// Messages lists a ticket's thread, oldest first (by when each was written:
+// a merge brings in messages older than the ticket's own), with each message's
 // files. withInternal false (what requesters see) leaves agents' notes
 // (and their files) out, and agents' addresses: a requester knows an
 // agent by name, and needs no way around the helpdesk to reach them.
@@ -196,7 +197,7 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 		SELECT id, ticket_id, author_type, author_id, author_name,
 			CASE WHEN ?2 OR author_type <> 'agent' THEN coalesce(author_email, '') ELSE '' END,
 			body, internal, created_at
-		FROM messages WHERE ticket_id = ?1 AND (internal = 0 OR ?2) ORDER BY id`, ticketID, withInternal)
+		FROM messages WHERE ticket_id = ?1 AND (internal = 0 OR ?2) ORDER BY created_at, id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list messages: %w", err)
 	}

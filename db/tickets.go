@@ -257,13 +257,16 @@ func findTicket(ctx context.Context, q querier, id int64) (Ticket, error) {
 	return t, nil
 }
 
-// TicketIDByToken returns the id of the ticket whose access token is token.
+// TicketIDByToken returns the id of the ticket whose access token is token;
+// for a ticket merged into another, the other's (CONTRACT §6: the token
+// leads to the target from then on).
 func (d *DB) TicketIDByToken(ctx context.Context, token string) (int64, error) {
 	var id int64
 	err := d.read.QueryRowContext(ctx, `
-		SELECT id FROM tickets WHERE access_token_hash = ?1
-		UNION ALL SELECT ticket_id FROM ticket_tokens WHERE token_hash = ?1
-		LIMIT 1`, ticketTokenKey(token)).Scan(&id)
+		SELECT coalesce(t.merged_into, t.id) FROM tickets t WHERE t.id = (
+			SELECT id FROM tickets WHERE access_token_hash = ?1
+			UNION ALL SELECT ticket_id FROM ticket_tokens WHERE token_hash = ?1
+			LIMIT 1)`, ticketTokenKey(token)).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, Errorf(ENOTFOUND, "no ticket for that token")
 	}

@@ -18,6 +18,9 @@ func ticketEventText(lang i18n.Lang, e db.Event, agents, categories map[string]s
 	case who == "":
 		who = lang.T("ticket.history.system")
 	}
+	if text, ok := mergeTagEventText(lang, e, who); ok {
+		return text
+	}
 	switch e.Field {
 	case "status":
 		to := labelOr(lang, "status."+e.To, e.To)

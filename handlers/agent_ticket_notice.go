@@ -14,7 +14,8 @@ import (
 const ticketNoticeKey = "ticket.notice"
 
 // ticketNotice is what was just done: Kind is "reply", "note", "status"
-// (Value is the new status) or "details".
+// (Value is the new status), "details", "tags" or "merged" (Value is the
+// number of the ticket merged into this one).
 type ticketNotice struct {
 	Ticket int64  `json:"ticket"`
 	Kind   string `json:"kind"`
@@ -71,8 +72,10 @@ func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
 	switch n.Kind {
 	case "status":
 		return lang.T("ticket.notice.status", labelOr(lang, "status."+n.Value, n.Value)), nil
-	case "reply", "note", "details":
+	case "reply", "note", "details", "tags":
 		return lang.T("ticket.notice." + n.Kind), nil
+	case "merged":
+		return lang.T("ticket.notice.merged", lang.T("ticket.number", n.Value)), nil
 	}
 	return "", nil
 }

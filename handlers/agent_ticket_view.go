@@ -80,6 +80,9 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 		})
 	}
 	v.Thread, v.Files = ticketThread(lang, t, msgs)
+	if err := h.ticketMergeTags(c, t, &v); err != nil {
+		return agent.Ticket{}, err
+	}
 	catLabels := map[string]string{}
 	for _, c := range cats {
 		catLabels[c.Name] = c.Label(string(lang))

@@ -201,6 +201,7 @@ func (h *Handler) agentRoutes() []Route {
 	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes()} {
 		routes = append(routes, part...)
 	}
+	routes = append(routes, h.ticketTagsRoutes()...)
 	return routes
 }
 
@@ -224,6 +225,7 @@ func (h *Handler) apiRoutes() []Route {
 
 		{"GET", "/api/support-tickets/:id/messages", TicketHolder, false, NoBody, h.listMessages},
 		{"POST", "/api/support-tickets/:id/messages", TicketHolder, true, JSONBody | MultipartBody, h.postMessage},
+		{"POST", "/api/support-tickets/:id/merge", Agent, false, JSONBody, h.mergeTicket},
 	}
 }
 

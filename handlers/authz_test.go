@@ -70,6 +70,7 @@ var authzTable = map[string]access{
 	"DELETE /api/support-tickets/:id/attachments/:attachmentId": agentAPI,
 	"GET /api/support-tickets/:id/messages":                     ticketAPI,
 	"POST /api/support-tickets/:id/messages":                    ticketAPI,
+	"POST /api/support-tickets/:id/merge":                       agentAPI,
 
 	// The support form and the tracking pages: the tracking address is the
 	// requester's key, so holding it is enough (TestAuthzLinks checks that
@@ -101,6 +102,11 @@ var authzTable = map[string]access{
 	"GET /agent/tickets/:id/status":              agentDesk,
 	"GET /agent/tickets/:id/details":             agentDesk,
 	"GET /agent/tickets/:id/files/:attachmentId": agentDesk,
+	"POST /agent/tickets/:id/tags":               agentDesk,
+	"GET /agent/tickets/:id/tags":                agentDesk,
+	"GET /agent/tags/suggestions":                agentDesk,
+	"GET /agent/tickets/:id/merge":               agentDesk,
+	"POST /agent/tickets/:id/merge":              agentDesk,
 	"GET /agent/reports":                         agentDesk,
 
 	"GET /agent/settings":                           adminDesk,

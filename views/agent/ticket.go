@@ -37,6 +37,10 @@ type Ticket struct {
 	Details TicketDetails
 	// Compose is the reply and note form.
 	Compose TicketCompose
+	// Tags is the tags card; Merge the merge card, or where the ticket
+	// was merged into.
+	Tags  TicketTags
+	Merge TicketMerge
 
 	// Notice confirms the change just made; Problem says why a change was
 	// refused (a stale page, a closed ticket). "" for none.
