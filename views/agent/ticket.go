@@ -37,6 +37,8 @@ type Ticket struct {
 	Details TicketDetails
 	// Compose is the reply and note form.
 	Compose TicketCompose
+	// Macros is the composer's macro picker (macro_picker.templ).
+	Macros MacroPicker
 
 	// Notice confirms the change just made; Problem says why a change was
 	// refused (a stale page, a closed ticket). "" for none.
