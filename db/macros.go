@@ -162,9 +162,10 @@ func (v *Invalid) macroName(name string) (string, string) {
 }
 
 // macroBody validates a body: a message's limits, and only known
-// placeholders.
+// placeholders. Line ends are stored as "\n" whether the body came from
+// a form (which sends "\r\n") or the API.
 func (v *Invalid) macroBody(body string) string {
-	body, ok := v.text("body", body, MaxMessageLen, true)
+	body, ok := v.text("body", strings.ReplaceAll(body, "\r\n", "\n"), MaxMessageLen, true)
 	if ok {
 		if unknown := UnknownPlaceholders(body); len(unknown) > 0 {
 			v.Add("body", "unknown placeholder "+quoteAll(unknown)+"; use "+strings.Join(MacroPlaceholders, ", "))
