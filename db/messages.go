@@ -59,10 +59,26 @@ type NewMessage struct {
 // separately its internal notes' files (countAttachments). Closed tickets
 // take no more messages (ECONFLICT).
 func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Actor, maxFiles int) (Message, error) {
+	msg, add, err := d.messageAdd(ctx, ticketID, m, by, maxFiles)
+	if err != nil {
+		return Message{}, err
+	}
+	err = d.write(ctx, add)
+	if err == nil {
+		d.signalOutbox()
+	}
+	return *msg, err
+}
+
+// messageAdd validates m and returns the write that adds it to ticket
+// ticketID's thread, and the message as that write stores it:
+// AddMessage runs the write alone, ReplyWithMacro together with the
+// macro's actions, in one transaction.
+func (d *DB) messageAdd(ctx context.Context, ticketID int64, m NewMessage, by Actor, maxFiles int) (*Message, func(tx *Tx) error, error) {
 	var v Invalid
 	body, _ := v.text("body", m.Body, MaxMessageLen, true)
 	if err := v.Err(); err != nil {
-		return Message{}, err
+		return nil, nil, err
 	}
 	authorType := AuthorRequester
 	var authorID *int64
@@ -77,11 +93,11 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		authorID = &id
 	}
 	if m.Internal && authorType != AuthorAgent {
-		return Message{}, Errorf(EFORBIDDEN, "only agents write internal notes")
+		return nil, nil, Errorf(EFORBIDDEN, "only agents write internal notes")
 	}
 	msg := Message{TicketID: ticketID, Author: Author{Type: authorType, Name: by.Name}, AuthorID: authorID,
 		Body: body, Internal: m.Internal, Attachments: []Attachment{}}
-	err := d.write(ctx, func(tx *Tx) error {
+	add := func(tx *Tx) error {
 		msg.Attachments = msg.Attachments[:0]
 		t, err := findTicket(ctx, tx, ticketID)
 		if err != nil {
@@ -113,11 +129,8 @@ func (d *DB) AddMessage(ctx context.Context, ticketID int64, m NewMessage, by Ac
 			}
 		}
 		return touchTicket(tx, ticketID, now)
-	})
-	if err == nil {
-		d.signalOutbox()
 	}
-	return msg, err
+	return &msg, add, nil
 }
 
 // insertMessage writes msg (its CreatedAt set) and its files, filling in

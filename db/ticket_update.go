@@ -25,6 +25,29 @@ type TicketPatch struct {
 // status move the workflow forbids, or any change to a closed ticket, is an
 // ECONFLICT naming the allowed next states.
 func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor) (Ticket, error) {
+	tp, patch, err := d.ticketPatch(ctx, id, p, by)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if err := d.write(ctx, patch); err != nil {
+		return Ticket{}, err
+	}
+	t := *tp
+	d.signalOutbox()
+	atts, err := d.attachmentsOf(ctx, []int64{id}, true)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if a := atts[id]; a != nil {
+		t.Attachments = a
+	}
+	return t, nil
+}
+
+// ticketPatch validates p and returns the write that applies it to ticket
+// id, and the ticket as that write leaves it: UpdateTicket runs the write
+// alone, ReplyWithMacro together with a message, in one transaction.
+func (d *DB) ticketPatch(ctx context.Context, id int64, p TicketPatch, by Actor) (*Ticket, func(tx *Tx) error, error) {
 	var v Invalid
 	var status Status
 	if p.Status != nil {
@@ -41,7 +64,7 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 		case ErrorCode(err) == ENOTFOUND || err == nil && c.Retired:
 			v.Add("category", "is not a known category")
 		case err != nil:
-			return Ticket{}, err
+			return nil, nil, err
 		}
 		category = c
 	}
@@ -59,7 +82,7 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 		case ErrorCode(err) == ENOTFOUND || err == nil && !u.Active:
 			v.Add("assigneeId", "is not an active agent")
 		case err != nil:
-			return Ticket{}, err
+			return nil, nil, err
 		}
 	}
 	var tags tagsChange
@@ -71,11 +94,11 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 		tags.Remove = v.tags("removeTags", p.RemoveTags, 0)
 	}
 	if err := v.Err(); err != nil {
-		return Ticket{}, err
+		return nil, nil, err
 	}
 
 	var t Ticket
-	err := d.write(ctx, func(tx *Tx) error {
+	patch := func(tx *Tx) error {
 		var err error
 		t, err = findTicket(ctx, tx, id)
 		if err != nil {
@@ -169,19 +192,8 @@ func (d *DB) UpdateTicket(ctx context.Context, id int64, p TicketPatch, by Actor
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		return Ticket{}, err
 	}
-	d.signalOutbox()
-	atts, err := d.attachmentsOf(ctx, []int64{id}, true)
-	if err != nil {
-		return Ticket{}, err
-	}
-	if a := atts[id]; a != nil {
-		t.Attachments = a
-	}
-	return t, nil
+	return &t, patch, nil
 }
 
 func transitionConflict(from, to Status) *Error {

@@ -67,6 +67,9 @@ func (h *Handler) renderTicket(c *fiber.Ctx, status int, t db.Ticket, adjust fun
 	if err != nil {
 		return err
 	}
+	if v.Macros, err = h.macroPicker(c, t); err != nil {
+		return err
+	}
 	if adjust != nil {
 		adjust(&v)
 	}

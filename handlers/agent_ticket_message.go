@@ -29,6 +29,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 		return readErr
 	}
 	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"]}
+	stageMacro(c, form.Values)
 	if readErr != nil {
 		return h.refuseCompose(c, t, readErr, sent, true)
 	}
@@ -52,7 +53,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 	}
 	hadFiles := len(form.Files) > 0
 	in := db.NewMessage{Body: sent.Body, Internal: internal, Attachments: form.Attachments()}
-	if _, err := h.storeMessage(c, t.ID, in, form); err != nil {
+	if _, err := h.storeComposed(c, t.ID, in, form); err != nil {
 		return h.refuseCompose(c, t, err, sent, hadFiles)
 	}
 	kind := "reply"
@@ -71,6 +72,9 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 // error page.
 func (h *Handler) refuseCompose(c *fiber.Ctx, t db.Ticket, err error, sent agent.TicketCompose, hadFiles bool) error {
 	lang := pageLang(c)
+	if errs, status, ok := macroComposeErrors(c, lang, err); ok {
+		return h.renderCompose(c, status, t, sent, errs, hadFiles)
+	}
 	if db.ErrorCode(err) == db.ECONFLICT {
 		errs := components.Errors{{Message: lang.T("ticket.err.closed")}}
 		return h.renderCompose(c, fiber.StatusConflict, t, sent, errs, hadFiles)

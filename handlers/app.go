@@ -186,6 +186,7 @@ func (r Route) api() bool { return strings.HasPrefix(r.Path, "/api/") }
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []Route {
 	routes := append(h.apiRoutes(), h.pageRoutes()...)
+	routes = append(routes, h.macroAPIRoutes()...)
 	return append(routes, h.agentRoutes()...)
 }
 
@@ -198,7 +199,7 @@ func (h *Handler) agentRoutes() []Route {
 		{"GET", "/agent/set-password/:token", Anyone, false, NoBody, h.setPasswordPage},
 		{"POST", "/agent/set-password/:token", Anyone, false, FormBody, h.setPassword},
 	}
-	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes()} {
+	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes(), h.macroRoutes(), h.settingsMacroRoutes()} {
 		routes = append(routes, part...)
 	}
 	routes = append(routes, h.ticketTagsRoutes()...)

@@ -71,6 +71,11 @@ var authzTable = map[string]access{
 	"GET /api/support-tickets/:id/messages":                     ticketAPI,
 	"POST /api/support-tickets/:id/messages":                    ticketAPI,
 	"POST /api/support-tickets/:id/merge":                       agentAPI,
+	"GET /api/macros":                                           agentAPI,
+	"POST /api/macros":                                          adminAPI,
+	"GET /api/macros/:id":                                       agentAPI,
+	"PATCH /api/macros/:id":                                     adminAPI,
+	"DELETE /api/macros/:id":                                    adminAPI,
 
 	// The support form and the tracking pages: the tracking address is the
 	// requester's key, so holding it is enough (TestAuthzLinks checks that
@@ -108,6 +113,9 @@ var authzTable = map[string]access{
 	"GET /agent/tickets/:id/merge":               agentDesk,
 	"POST /agent/tickets/:id/merge":              agentDesk,
 	"GET /agent/reports":                         agentDesk,
+	"GET /agent/tickets/:id/macros/:macroId":     agentDesk,
+	"POST /agent/tickets/:id/macro":              agentDesk,
+	"GET /agent/tickets/:id/macro":               agentDesk,
 
 	"GET /agent/settings":                           adminDesk,
 	"POST /agent/settings/agents":                   adminDesk,
@@ -121,6 +129,10 @@ var authzTable = map[string]access{
 	"POST /agent/settings/categories/:id":           adminDesk,
 	"POST /agent/settings/categories/:id/retire":    adminDesk,
 	"POST /agent/settings/notifications/:id/retry":  adminDesk,
+	"GET /agent/settings/macros":                    adminDesk,
+	"POST /agent/settings/macros":                   adminDesk,
+	"POST /agent/settings/macros/:id":               adminDesk,
+	"POST /agent/settings/macros/:id/delete":        adminDesk,
 }
 
 // authzMultipart are the routes whose form is multipart (files): the
@@ -131,6 +143,7 @@ var authzMultipart = map[string]bool{
 	"POST /api/support-tickets/:id/attachments": true,
 	"POST /api/support-tickets/:id/messages":    true,
 	"POST /agent/tickets/:id/messages":          true,
+	"POST /agent/tickets/:id/macro":             true,
 }
 
 // authzWorld is what the walk needs besides the server: accounts for the
@@ -178,6 +191,7 @@ type authzFixture struct {
 	category      db.Category
 	failed        db.Notification
 	passwordToken string
+	macro         db.Macro
 }
 
 func (w *authzWorld) fixture(t *testing.T) *authzFixture {
@@ -207,6 +221,9 @@ func (w *authzWorld) fixture(t *testing.T) *authzFixture {
 
 	var err error
 	if fx.key, _, err = s.DB.CreateAPIKey(ctx, "authz "+authzRandom(), db.RoleAgent); err != nil {
+		t.Fatal(err)
+	}
+	if fx.macro, err = s.DB.AddMacro(ctx, db.MacroInput{Name: "Authz " + authzRandom(), Body: "Hi {{requester.firstName}}"}); err != nil {
 		t.Fatal(err)
 	}
 	if fx.category, err = s.DB.AddCategory(ctx, db.CategoryInput{Name: "Authz " + authzRandom(), NameES: "Authz"}); err != nil {
@@ -250,6 +267,9 @@ func (w *authzWorld) path(t *testing.T, route string, fx *authzFixture) string {
 			v = strconv.FormatInt(fx.failed.ID, 10)
 		case name == "id" && (strings.HasPrefix(route, "/api/support-tickets/") || strings.HasPrefix(route, "/agent/tickets/")):
 			v = strconv.FormatInt(fx.ticket.ID, 10)
+		case name == "id" && (strings.HasPrefix(route, "/api/macros/") || strings.HasPrefix(route, "/agent/settings/macros/")),
+			name == "macroId":
+			v = strconv.FormatInt(fx.macro.ID, 10)
 		case name == "attachmentId":
 			v = strconv.FormatInt(fx.publicFile, 10)
 		case name == "token" && strings.HasPrefix(route, "/track/"):

@@ -41,6 +41,8 @@ type Ticket struct {
 	// was merged into.
 	Tags  TicketTags
 	Merge TicketMerge
+	// Macros is the composer's macro picker (macro_picker.templ).
+	Macros MacroPicker
 
 	// Notice confirms the change just made; Problem says why a change was
 	// refused (a stale page, a closed ticket). "" for none.
