@@ -49,7 +49,7 @@ func TestSavedViews(t *testing.T) {
 
 	bad := []struct {
 		name, view, query string
-		code             string
+		code              string
 	}{
 		{"ErrNameRequired", " ", "q=x", EINVALID},
 		{"ErrNameTooLong", string(make([]byte, 61)) + "x", "q=x", EINVALID},
