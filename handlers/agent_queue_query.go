@@ -98,7 +98,10 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 	}
 	for _, cat := range cats {
 		if cat.ID == f.CategoryID {
+			// Links, saved views and the current view's match use the
+			// canonical name, whichever alias or case the address had.
 			v.form.Category = cat.Name
+			v.params.Set("category", cat.Name)
 		}
 	}
 	return v, nil

@@ -89,7 +89,6 @@ type QueueParam struct{ Name, Value string }
 // QueueOption is one choice of a select: its value and its label.
 type QueueOption struct{ Value, Label string }
 
-
 // QueueRow is one ticket of the list, every text in the page's language.
 type QueueRow struct {
 	ID           int64
@@ -196,7 +195,6 @@ func QueueSnippet(s, start, end string) []QueueSnippetPart {
 	return parts
 }
 
-
 // statusBadge colours a status; every pair keeps a contrast above 4.5:1.
 func statusBadge(status string) string {
 	base := "inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold "
@@ -233,8 +231,6 @@ func priorityClass(p string) string {
 		return "text-slate-700"
 	}
 }
-
-
 
 // selectedIf marks the option whose value is the current one.
 func selectedIf(value, current string) bool { return value == current }
