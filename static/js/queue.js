@@ -106,9 +106,15 @@
 
   // The views side bar is a disclosure rendered open; below the wide
   // layout it folds, so the list starts on the first screen of a phone.
+  // Back on a wide screen (a rotated tablet) it opens again: there its
+  // summary is hidden, so nobody could open it.
   var fold = document.querySelector('[data-views-fold]');
-  if (fold && window.matchMedia && !window.matchMedia('(min-width: 1024px)').matches) {
-    fold.open = false;
+  if (fold && window.matchMedia) {
+    var wide = window.matchMedia('(min-width: 1024px)');
+    fold.open = wide.matches;
+    var refold = function () { fold.open = wide.matches; };
+    if (wide.addEventListener) wide.addEventListener('change', refold);
+    else if (wide.addListener) wide.addListener(refold);
   }
 
   document.addEventListener('keydown', function (e) {

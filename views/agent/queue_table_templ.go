@@ -88,7 +88,7 @@ func queueBulk(q Queue) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</caption> <colgroup class=\"hidden sm:table-column-group\"><col class=\"w-10\"> <col class=\"hidden w-16 md:table-column\"> <col> <col class=\"w-36 lg:w-44\"> <col class=\"hidden w-36 xl:table-column\"> <col class=\"w-28\"> <col class=\"hidden w-20 md:table-column\"> <col class=\"hidden w-32 lg:table-column\"> <col class=\"w-24\"> <col class=\"hidden w-24 md:table-column\"></colgroup> <thead class=\"hidden border-b border-sand-200 bg-sand-50 text-xs text-slate-800 sm:table-header-group\"><tr><th scope=\"col\" class=\"px-1 py-1.5\"><span class=\"sr-only\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</caption> <colgroup class=\"hidden sm:table-column-group\"><col class=\"w-10\"> <col class=\"hidden w-14 md:table-column\"> <col> <col class=\"w-32 lg:w-36\"> <col class=\"hidden w-32 2xl:table-column\"> <col class=\"w-24\"> <col class=\"hidden w-20 md:table-column\"> <col class=\"hidden w-28 lg:table-column\"> <col class=\"w-20\"> <col class=\"hidden w-20 md:table-column\"></colgroup> <thead class=\"hidden border-b border-sand-200 bg-sand-50 text-xs text-slate-800 sm:table-header-group\"><tr><th scope=\"col\" class=\"px-1 py-1.5\"><span class=\"sr-only\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -285,7 +285,7 @@ func queueBulk(q Queue) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var16 = []any{queueTh + " hidden xl:table-cell"}
+			var templ_7745c5c3_Var16 = []any{queueTh + " hidden 2xl:table-cell"}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var16...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -320,7 +320,7 @@ func queueBulk(q Queue) templ.Component {
 		var templ_7745c5c3_Var18 string
 		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(q.lang().T("queue.category"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 47, Col: 96}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 47, Col: 97}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 		if templ_7745c5c3_Err != nil {
@@ -1313,7 +1313,7 @@ func queueRow(q Queue, r QueueRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(r.Tags) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<span class=\"flex min-w-0 shrink items-center gap-1 overflow-hidden\" data-testid=\"queue-tags\"><span class=\"sr-only\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 104, "<span class=\"flex max-w-[45%] shrink-0 items-center gap-1 overflow-hidden\" data-testid=\"queue-tags\"><span class=\"sr-only\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1438,14 +1438,14 @@ func queueRow(q Queue, r QueueRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 117, "</td><td class=\"hidden truncate px-2 text-slate-800 xl:table-cell\" title=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 117, "</td><td class=\"hidden truncate px-2 text-slate-800 2xl:table-cell\" title=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var81 string
 		templ_7745c5c3_Var81, templ_7745c5c3_Err = templruntime.NewAttributeExpression(r.Category).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 161, Col: 82}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 161, Col: 83}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var81)
 		if templ_7745c5c3_Err != nil {
@@ -1458,7 +1458,7 @@ func queueRow(q Queue, r QueueRow) templ.Component {
 		var templ_7745c5c3_Var82 string
 		templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(r.Category)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 161, Col: 126}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 161, Col: 127}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 		if templ_7745c5c3_Err != nil {
@@ -1668,14 +1668,14 @@ func queueRow(q Queue, r QueueRow) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if r.WaitingOn == "agent" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 137, "<span class=\"font-semibold text-amber-900\" data-testid=\"queue-waiting\" data-waiting=\"agent\"><span class=\"sr-only md:hidden\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 137, "<span class=\"font-semibold text-amber-900\" data-testid=\"queue-waiting\" data-waiting=\"agent\"><span class=\"md:hidden\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var95 string
 			templ_7745c5c3_Var95, templ_7745c5c3_Err = templ.JoinStringErrs(q.lang().T("views.col.waiting"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 179, Col: 70}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_table.templ`, Line: 179, Col: 62}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var95))
 			if templ_7745c5c3_Err != nil {
