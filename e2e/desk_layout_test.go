@@ -153,9 +153,9 @@ func TestDeskViewsAndBulk(t *testing.T) {
 	b.checkAxe("desk-queue-bulk-done-en")
 
 	// Saved views: one personal, one shared.
-	save := func(name string, shared bool) {
+	save := func(path, name string, shared bool) {
 		t.Helper()
-		b.open("/agent?tag=vip")
+		b.open(path)
 		b.do("open save view", chromedp.Click(chromedp.CSS(`[data-testid="save-view"] > summary`)))
 		b.do("name the view", chromedp.SendKeys(chromedp.CSS(`#view-name`), name))
 		if shared {
@@ -164,8 +164,8 @@ func TestDeskViewsAndBulk(t *testing.T) {
 		b.do("save", chromedp.Click(chromedp.CSS(`[data-testid="save-view-submit"]`)))
 		b.waitFor("the saved view", `document.readyState === 'complete' && Array.from(document.querySelectorAll('[data-testid="views-saved"] a')).some(a => a.textContent.includes(`+js(name)+`))`)
 	}
-	save("My VIPs", false)
-	save("Team VIPs", true)
+	save("/agent?tag=vip", "My VIPs", false)
+	save("/agent?tag=vip&priority=normal", "Team VIPs", true)
 	if got := b.text(`h1`); got != "Team VIPs" {
 		t.Errorf("heading after saving %q, want the view's name", got)
 	}
