@@ -42,7 +42,8 @@ func uniqueViolation(err error, field, what string) error {
 	return err
 }
 
-// AddCategory creates a category at the end of the list.
+// AddCategory creates a category just before the catch-all "Other" (see
+// newCategoryPosition), or at the end of the list when there is none.
 func (d *DB) AddCategory(ctx context.Context, in CategoryInput) (Category, error) {
 	in, err := d.validateCategory(in)
 	if err != nil {
@@ -50,9 +51,12 @@ func (d *DB) AddCategory(ctx context.Context, in CategoryInput) (Category, error
 	}
 	c := Category{Name: in.Name, NameES: in.NameES, Aliases: in.Aliases}
 	err = d.write(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(`INSERT INTO categories (name, name_es, position)
-			VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM categories)) RETURNING id, position`,
-			in.Name, in.NameES).Scan(&c.ID, &c.Position)
+		pos, err := newCategoryPosition(tx)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRow(`INSERT INTO categories (name, name_es, position)
+			VALUES (?, ?, ?) RETURNING id, position`, in.Name, in.NameES, pos).Scan(&c.ID, &c.Position)
 		if err != nil {
 			return uniqueViolation(err, "name", "that name")
 		}

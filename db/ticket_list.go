@@ -191,7 +191,11 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	columns := listColumns
 	snippets := fts && f.Snippets
 	if snippets {
-		columns += `, snippet(tickets_fts, -1, char(2), char(3), '…', 16)`
+		// The subject is on the row already: the passage comes from the
+		// message, the conversation, the name or the email, the first
+		// that matched (snippetOf).
+		columns += `, snippet(tickets_fts, 1, char(2), char(3), '…', 32), snippet(tickets_fts, 4, char(2), char(3), '…', 32),
+			snippet(tickets_fts, 2, char(2), char(3), '…', 8), snippet(tickets_fts, 3, char(2), char(3), '…', 8)`
 	}
 	// Before the list's query: a second query while its rows hold a
 	// connection could wait for a connection forever, every one of the
@@ -208,11 +212,11 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	}
 	defer rows.Close()
 	page := TicketPage{Tickets: make([]Ticket, 0, min(limit+1, 64))}
-	var snippet string
+	var inMessage, inConversation, inName, inEmail sql.NullString
 	var extra []any
 	if snippets {
 		page.Snippets = make(map[int64]string, min(limit+1, 64))
-		extra = []any{&snippet}
+		extra = []any{&inMessage, &inConversation, &inName, &inEmail}
 	}
 	sc := newTicketScanner(cats, extra...)
 	for rows.Next() {
@@ -222,7 +226,9 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		}
 		page.Tickets = append(page.Tickets, t)
 		if snippets {
-			page.Snippets[t.ID] = snippet
+			if s := snippetOf(inMessage.String, inConversation.String, inName.String, inEmail.String); s != "" {
+				page.Snippets[t.ID] = s
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {

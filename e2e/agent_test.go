@@ -202,7 +202,7 @@ func TestAgentPagesAccessible(t *testing.T) {
 			b.do("clear the email", chromedp.Clear(chromedp.CSS(`[data-testid="login-form"] input[name="email"]`)))
 			b.signIn(adminEmail, adminPassword)
 
-			check("queue", "queue.title")
+			check("queue", "views.all")
 			if got := b.count(`[data-testid="queue-row"]`); got != 3 {
 				t.Errorf("queue lists %d tickets, want 3", got)
 			}

@@ -48,8 +48,8 @@ func TestRequesterReplyReachesAssignee(t *testing.T) {
 	if got := desk.text(row + ` [data-testid="queue-status"]`); got != "Open" {
 		t.Errorf("queue status %q, want Open", got)
 	}
-	if got := desk.text(row + ` [data-testid="queue-waiting"]`); !strings.HasPrefix(got, "Waiting on us") {
-		t.Errorf("queue shows %q, want it waiting on us", got)
+	if got := eval[string](desk, `document.querySelector('`+row+` [data-testid="queue-waiting"]').dataset.waiting`); got != "agent" {
+		t.Errorf("queue shows it waiting on %q, want on us (agent)", got)
 	}
 	desk.open(ticketPath(tk.ID))
 	if got := desk.text(`body`); !strings.Contains(got, "El reembolso no ha llegado todavía.") {

@@ -34,7 +34,7 @@ func TestMacros(t *testing.T) {
 			if got := b.open("/agent/settings"); got != 200 {
 				t.Fatalf("settings: %d", got)
 			}
-			b.do("open the macros section", chromedp.Click(chromedp.CSS(`[data-testid="settings-macros-link"]`)))
+			b.do("open the macros section", chromedp.Click(chromedp.CSS(`[data-testid="settings-menu"] a[data-section="macros"]`)))
 			b.waitFor("the macros page", `location.pathname === '/agent/settings/macros' && document.readyState === 'complete'`)
 			if got, want := b.text("h1"), lang.T("macros.title"); got != want {
 				t.Errorf("heading %q, want %q", got, want)

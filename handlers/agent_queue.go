@@ -21,11 +21,11 @@ import (
 const queueCountCap = 1000
 
 func (h *Handler) queueRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{"GET", "/agent", Agent, false, NoBody, h.queuePage},
 		{"GET", "/agent/queue/poll", Agent, false, NoBody, h.queuePoll},
 		{"POST", "/agent/bulk", Agent, false, FormBody, h.queueBulk},
-	}
+	}, h.viewsRoutes()...)
 }
 
 // queuePage handles GET /agent.
@@ -76,7 +76,11 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	if err != nil {
 		return err
 	}
-	counts, err := h.db.StatusCounts(ctx)
+	views, err := h.deskViews(c, lang)
+	if err != nil {
+		return err
+	}
+	links, err := h.viewLinks(c, lang, views, view.params, cats)
 	if err != nil {
 		return err
 	}
@@ -89,7 +93,8 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 		Frame:      h.frameMeta(c, lang.T("queue.title"), agent.NavQueue),
 		Filter:     view.form,
 		Hidden:     view.hidden(),
-		Tabs:       queueTabs(lang, view, counts),
+		Views:      links,
+		SaveQuery:  savedQuery(view.params),
 		Statuses:   queueStatusOptions(lang),
 		Categories: queueCategoryOptions(lang, cats),
 		Roles:      queueRoleOptions(lang),
@@ -109,12 +114,19 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	// A refused bulk form is answered from /agent/bulk: the language
 	// switch must still lead back to the queue.
 	v.Frame.Path = "/agent"
+	v.Frame.Search = agent.FrameSearch{Form: "queue-filters", Value: view.form.Query}
+	for _, l := range links {
+		if l.Current {
+			v.Title = l.Label
+			break
+		}
+	}
 	names := map[int64]string{}
 	for _, u := range users {
 		names[u.ID] = u.Name
 	}
 	for _, t := range page.Tickets {
-		v.Rows = append(v.Rows, queueRowView(lang, t, names, page.Snippets))
+		v.Rows = append(v.Rows, queueRowView(lang, t, names, page.Snippets, time.Now()))
 	}
 	if adjust != nil {
 		adjust(&v)
@@ -122,43 +134,22 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	return render(c, status, agent.QueuePage(v))
 }
 
-// queueTabs are "all" and one tab per status, each keeping the view's
-// other filters, with the trigger-kept counts.
-func queueTabs(lang i18n.Lang, view queueView, counts map[db.Status]int) []agent.QueueTab {
-	all := 0
-	for _, n := range counts {
-		all += n
-	}
-	current := view.form.Status
-	tabs := []agent.QueueTab{{
-		Label: lang.T("queue.tab.all"), Count: lang.Number(int64(all)),
-		URL: view.url("/agent", "status", ""), Current: current == "" && view.params.Get("status") == "",
-	}}
-	for _, s := range db.Statuses {
-		tabs = append(tabs, agent.QueueTab{
-			Status: string(s), Label: lang.T("status." + string(s)), Count: lang.Number(int64(counts[s])),
-			URL: view.url("/agent", "status", string(s)), Current: current == string(s),
-		})
-	}
-	return tabs
-}
-
 // queueRowView is one ticket as the list shows it.
-func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets map[int64]string) agent.QueueRow {
+func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets map[int64]string, now time.Time) agent.QueueRow {
 	r := agent.QueueRow{
 		ID: t.ID, Subject: t.Subject, Requester: t.FullName,
 		Role:     lang.T("role." + string(t.RoleContext)),
 		Category: categoryLabel(t, lang),
 		Status:   string(t.Status), StatusText: lang.T("status." + string(t.Status)),
 		Priority: string(t.Priority), PriorityText: queuePriorityLabel(lang, t.Priority),
-		Updated: agent.Stamp{Text: lang.DateTime(t.UpdatedAt.Time), ISO: t.UpdatedAt.UTC().Format(time.RFC3339)},
+		Updated: relativeStamp(lang, t.UpdatedAt.Time, now),
+		Tags:    t.Tags,
 	}
-	switch {
-	case t.Awaiting == nil:
-	case *t.Awaiting == db.AwaitingAgent:
-		r.Waiting, r.WaitingUs = lang.T("queue.waiting.us", lang.Span(time.Since(t.LastMessageAt.Time))), true
-	default:
-		r.Waiting = lang.T("queue.waiting.requester")
+	if t.Awaiting != nil {
+		r.WaitingOn = *t.Awaiting
+		if r.WaitingOn == db.AwaitingAgent {
+			r.Waiting = relativeStamp(lang, t.LastMessageAt.Time, now)
+		}
 	}
 	if t.AssigneeID != nil {
 		r.Assignee = names[*t.AssigneeID]

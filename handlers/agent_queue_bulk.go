@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/kinconecta/helpdesk/views/components"
 )
 
-// queueBulk handles POST /agent/bulk: one status and/or assignee change
+// queueBulk handles POST /agent/bulk: one status, assignee and/or tags change
 // applied to each selected ticket on its own, each checked against the
 // workflow, so some may be refused while the rest change. It answers 303
 // back to the same queue view, whose next load shows what changed and
@@ -59,7 +60,8 @@ func (h *Handler) queueBulk(c *fiber.Ctx) error {
 // message beside each field that cannot be applied.
 func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.TicketPatch, agent.QueueBulk, error) {
 	lang := pageLang(c)
-	sent := agent.QueueBulk{Status: form.Get("status"), Assignee: form.Get("assigneeId")}
+	sent := agent.QueueBulk{Status: form.Get("status"), Assignee: form.Get("assigneeId"),
+		AddTags: form.Get("addTags"), RemoveTags: form.Get("removeTags")}
 	var patch db.TicketPatch
 	var ids []int64
 	seen := map[int64]bool{}
@@ -109,8 +111,28 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 			sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-assignee", Message: lang.T("queue.bulk.errAssignee")})
 		}
 	}
-	if sent.Status == "" && sent.Assignee == "" {
+	for _, t := range []struct {
+		text, input string
+		into        *[]string
+	}{{sent.AddTags, "bulk-add-tags", &patch.AddTags}, {sent.RemoveTags, "bulk-remove-tags", &patch.RemoveTags}} {
+		if strings.TrimSpace(t.text) == "" {
+			continue
+		}
+		tags, err := db.ValidateTags("tags", queueTagList(t.text))
+		if err != nil {
+			sent.Errors = append(sent.Errors, components.FieldError{Field: t.input, Message: lang.T("views.bulk.errTags", lang.Number(db.MaxTagLen))})
+			continue
+		}
+		*t.into = tags
+	}
+	if sent.Status == "" && sent.Assignee == "" && strings.TrimSpace(sent.AddTags) == "" && strings.TrimSpace(sent.RemoveTags) == "" {
 		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errNoChange")})
 	}
 	return ids, patch, sent, nil
+}
+
+// queueTagList splits what was typed into a tag field: commas or spaces
+// between tags, empty parts dropped.
+func queueTagList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }

@@ -19,7 +19,9 @@ const queueNewCap = 99
 // checked, the newest ticket id already looked at, and n, the new tickets
 // found that match the view. The tabs' counts come from the trigger-kept
 // table; the view's filters run only when a ticket newer than checked
-// exists, and then only over the tickets after it.
+// exists, and then only over the tickets after it. The views' counts are
+// those of the side bar (viewLinks): the status ones from the same table,
+// the others capped.
 func (h *Handler) queuePoll(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	lang := pageLang(c)
@@ -64,15 +66,19 @@ func (h *Handler) queuePoll(c *fiber.Ctx) error {
 			}
 		}
 	}
-	counts, err := h.db.StatusCounts(ctx)
+	views, err := h.deskViews(c, lang)
+	if err != nil {
+		return err
+	}
+	links, err := h.viewLinks(c, lang, views, view.params, cats)
 	if err != nil {
 		return err
 	}
 	p := agent.QueuePoll{
 		URL: view.url("/agent/queue/poll", "checked", strconv.FormatInt(checked, 10), "n", strconv.Itoa(found)),
 	}
-	for _, t := range queueTabs(lang, view, counts) {
-		p.Counts = append(p.Counts, agent.QueueTab{Status: t.Status, Count: t.Count})
+	for _, l := range links {
+		p.Counts = append(p.Counts, agent.QueueView{Key: l.Key, Count: l.Count})
 	}
 	if found != shown {
 		n := &agent.QueueNotice{Show: lang.T("queue.new.show"), ShowURL: view.url("/agent")}

@@ -62,7 +62,7 @@ func TestQueuePoll(t *testing.T) {
 				s.queueTicket(t, *st.create)
 			}
 			d := me.queuePoll(t, poll)
-			if got := text(one(t, d, `#queue-count-open[hx-swap-oob]`)); got != st.wantOpen {
+			if got := text(one(t, d, `#view-count-open[hx-swap-oob]`)); got != st.wantOpen {
 				t.Errorf("open count %q, want %s", got, st.wantOpen)
 			}
 			notice := d.Find(`#queue-new[hx-swap-oob]`)

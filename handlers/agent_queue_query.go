@@ -12,7 +12,7 @@ import (
 
 // queueParams are the address parameters that make a queue view, besides
 // the cursor. They are the list API's names, plus priority and assignee.
-var queueParams = []string{"q", "status", "category", "roleContext", "awaiting", "priority", "assignee", "sort", "limit"}
+var queueParams = []string{"q", "status", "category", "roleContext", "awaiting", "tag", "priority", "assignee", "sort", "limit"}
 
 // queueView is a queue address understood: the filter for the store, the
 // form's values, and the address's own parameters for building links.
@@ -81,16 +81,27 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 		Priority: string(f.Priority),
 		Assignee: v.params.Get("assignee"),
 		Awaiting: f.Awaiting,
+		Tag:      strings.Join(f.Tags, ","),
 	}
-	if len(f.Statuses) == 1 {
+	switch {
+	case len(f.Statuses) == 1:
 		v.form.Status = string(f.Statuses[0])
+	case len(f.Statuses) > 1:
+		var sts []string
+		for _, st := range f.Statuses {
+			sts = append(sts, string(st))
+		}
+		v.form.Status = strings.Join(sts, ",")
 	}
 	if f.Sort != db.SortCreatedDesc {
 		v.form.Sort = f.Sort
 	}
 	for _, cat := range cats {
 		if cat.ID == f.CategoryID {
+			// Links, saved views and the current view's match use the
+			// canonical name, whichever alias or case the address had.
 			v.form.Category = cat.Name
+			v.params.Set("category", cat.Name)
 		}
 	}
 	return v, nil

@@ -75,27 +75,31 @@ func TestQueueFilters(t *testing.T) {
 			t.Fatalf("category select shows %q, want Billing", got)
 		}
 	})
-	t.Run("TabsKeepFiltersAndCount", func(t *testing.T) {
-		d := me.queuePage(t, "/agent?category=Billing&status=open")
-		tab := one(t, d, `nav[data-testid="queue-tabs"] a[data-status="in_progress"]`)
-		href, _ := url.Parse(tab.AttrOr("href", ""))
-		if got := href.Query(); got.Get("category") != "Billing" || got.Get("status") != "in_progress" {
-			t.Fatalf("in-progress tab links to %s, want the Billing view's in-progress tickets", href)
+	t.Run("ViewsCountAndMarkTheCurrent", func(t *testing.T) {
+		d := me.queuePage(t, "/agent?status=created,open,in_progress&assignee=me")
+		for key, want := range map[string]string{"mine": "1", "unassigned": "3", "open": "4", "closed": "1", "all": "6"} {
+			if got := text(one(t, d, "#view-count-"+key)); got != want {
+				t.Errorf("view %s counts %q, want %s", key, got, want)
+			}
 		}
-		if got := text(one(t, d, "#queue-count-open")); got != "2" {
-			t.Fatalf("open tab counts %q, want 2 (every open ticket)", got)
+		if got := one(t, d, `[data-testid="views"] a[aria-current="page"]`).AttrOr("data-view", ""); got != "mine" {
+			t.Fatalf("current view is %q, want mine", got)
 		}
-		if got := text(one(t, d, "#queue-count-all")); got != "6" {
-			t.Fatalf("all tab counts %q, want 6", got)
+		if got := text(one(t, d, "h1")); got != "Mine" {
+			t.Errorf("heading %q, want the view's name", got)
 		}
-		if got := one(t, d, `nav[data-testid="queue-tabs"] a[aria-current="page"]`).AttrOr("data-status", ""); got != "open" {
-			t.Fatalf("current tab is %q, want open", got)
+		link := one(t, d, `[data-testid="views"] a[data-view="unassigned"]`).AttrOr("href", "")
+		if u, _ := url.Parse(link); u.Query().Get("assignee") != "unassigned" || u.Query().Get("status") != "created,open,in_progress" {
+			t.Errorf("unassigned view links to %q", link)
 		}
 	})
 	t.Run("RowShowsTheTicket", func(t *testing.T) {
 		d := me.queuePage(t, "/agent?q=payout")
 		row := one(t, d, `tr[data-testid="queue-row"]`)
-		for _, want := range []string{"#" + strconv.FormatInt(payout, 10), "Guide payout missing", "Ana Martínez", "Guide", "Billing", "In progress", "High", me.User.Name} {
+		if got := one(t, d, `[data-testid="queue-requester"]`).AttrOr("title", ""); got != "Ana Martínez · Guide" {
+			t.Errorf("requester's title %q, want the name and role", got)
+		}
+		for _, want := range []string{"#" + strconv.FormatInt(payout, 10), "Guide payout missing", "Ana Martínez", "Billing", "In progress", "High", me.User.Name} {
 			if !strings.Contains(text(row), want) {
 				t.Errorf("row %q lacks %q", text(row), want)
 			}
@@ -128,12 +132,12 @@ func TestQueueSpanish(t *testing.T) {
 	s.queueTicket(t, queueSeed{Subject: "Cobro doble", Category: "Billing"})
 	d := me.queuePage(t, "/agent", "Accept-Language", "es-MX")
 	row := text(one(t, d, `tr[data-testid="queue-row"]`))
-	for _, want := range []string{"Pagos y facturación", "Abierto", "Turista", "n.º"} {
+	for _, want := range []string{"Pagos y facturación", "Abierto", "n.º"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("row %q lacks %q", row, want)
 		}
 	}
-	if got := text(one(t, d, "h1")); got != "Cola de tickets" {
+	if got := text(one(t, d, "h1")); got != "Todos los tickets" {
 		t.Errorf("heading %q", got)
 	}
 }

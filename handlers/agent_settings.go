@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,10 +14,15 @@ import (
 	"github.com/kinconecta/helpdesk/views/components"
 )
 
-// settingsRoutes is the admins' settings: agents, API keys, categories, outbox.
+// settingsRoutes is the admins' settings: agents, API keys, categories,
+// outbox, one page each (/agent/settings is the agents' page).
 func (h *Handler) settingsRoutes() []Route {
 	return []Route{
 		{"GET", "/agent/settings", Admin, false, NoBody, h.settingsPage},
+		{"GET", "/agent/settings/agents", Admin, false, NoBody, h.settingsPage},
+		{"GET", "/agent/settings/keys", Admin, false, NoBody, h.settingsPage},
+		{"GET", "/agent/settings/categories", Admin, false, NoBody, h.settingsPage},
+		{"GET", "/agent/settings/outbox", Admin, false, NoBody, h.settingsPage},
 		{"POST", "/agent/settings/agents", Admin, false, FormBody, h.settingsAddAgent},
 		{"POST", "/agent/settings/agents/:id/role", Admin, false, FormBody, h.settingsAgentRole},
 		{"POST", "/agent/settings/agents/:id/active", Admin, false, FormBody, h.settingsAgentActive},
@@ -27,6 +33,7 @@ func (h *Handler) settingsRoutes() []Route {
 		{"POST", "/agent/settings/categories", Admin, false, FormBody, h.settingsAddCategory},
 		{"POST", "/agent/settings/categories/:id", Admin, false, FormBody, h.settingsUpdateCategory},
 		{"POST", "/agent/settings/categories/:id/retire", Admin, false, FormBody, h.settingsRetireCategory},
+		{"POST", "/agent/settings/categories/:id/move", Admin, false, FormBody, h.settingsMoveCategory},
 		{"POST", "/agent/settings/notifications/:id/retry", Admin, false, FormBody, h.settingsRetryNotification},
 	}
 }
@@ -39,23 +46,52 @@ type settingsState struct {
 	errors components.Errors
 	values map[string]string // what was typed, by input id
 	secret *agent.SettingsSecret
+	// edit is the category whose edit form is open (one at a time).
+	edit int64
 }
 
-// settingsPage handles GET /agent/settings. ?done= names the change a form
-// just made; only known names show a message, and its text comes from the
-// catalogue, never from the address.
+// settingsPage handles GET /agent/settings and its sections' pages. ?done=
+// names the change a form just made; only known names show a message, and
+// its text comes from the catalogue, never from the address. ?edit= opens
+// one category's edit form.
 func (h *Handler) settingsPage(c *fiber.Ctx) error {
 	st := settingsState{status: fiber.StatusOK}
 	if done := c.Query("done"); done != "" && i18n.Has("settings.done."+done) {
 		st.notice = pageLang(c).T("settings.done." + done)
 	}
+	st.edit, _ = strconv.ParseInt(c.Query("edit"), 10, 64)
 	return h.renderSettings(c, st)
 }
 
-// settingsDone answers a successful form: 303 back to its section, so a
-// reload does not post again.
+// settingsDone answers a successful form: 303 back to its section's page,
+// so a reload does not post again.
 func settingsDone(c *fiber.Ctx, done, section string) error {
-	return c.Redirect("/agent/settings?done="+done+"#"+section, fiber.StatusSeeOther)
+	return c.Redirect(settingsSectionPath(section)+"?done="+done, fiber.StatusSeeOther)
+}
+
+// settingsSectionOf names the section a settings address belongs to, so
+// a refused form comes back on its own section's page.
+func settingsSectionOf(path string) string {
+	rest := strings.TrimPrefix(strings.TrimPrefix(path, "/agent/settings"), "/")
+	switch first, _, _ := strings.Cut(rest, "/"); first {
+	case "keys", "api-keys":
+		return agent.SectionKeys
+	case "categories":
+		return agent.SectionCategories
+	case "outbox", "notifications":
+		return agent.SectionOutbox
+	}
+	return agent.SectionAgents
+}
+
+// settingsSectionPath is a section's page.
+func settingsSectionPath(section string) string {
+	switch s := settingsSectionOf("/agent/settings/" + section); s {
+	case agent.SectionAgents:
+		return "/agent/settings"
+	default:
+		return "/agent/settings/" + s
+	}
 }
 
 // settingsRefusal re-renders the page for a change the store refused:

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,7 +29,7 @@ func settingsTyped(typed map[string]string, inputID func(string) string) map[str
 }
 
 // settingsAddCategory handles POST /agent/settings/categories: the new
-// category goes to the end of the support form's list.
+// category goes just before "Other" (db.AddCategory), or last.
 func (h *Handler) settingsAddCategory(c *fiber.Ctx) error {
 	in, typed := settingsCategoryForm(c)
 	if _, err := h.db.AddCategory(c.UserContext(), in); err != nil {
@@ -71,4 +72,22 @@ func (h *Handler) settingsRetireCategory(c *fiber.Ctx) error {
 		return settingsDone(c, "categoryRetired", "categories")
 	}
 	return settingsDone(c, "categoryRestored", "categories")
+}
+
+// settingsMoveCategory handles POST /agent/settings/categories/{id}/move
+// with by=-1 (up) or 1 (down): the order of the support form's list and of
+// the desk's filter.
+func (h *Handler) settingsMoveCategory(c *fiber.Ctx) error {
+	by, err := strconv.Atoi(formValue(c, "by"))
+	if err != nil || (by != -1 && by != 1) {
+		return db.Errorf(db.EBADREQUEST, "by must be -1 or 1")
+	}
+	id, err := settingsParamID(c)
+	if err == nil {
+		err = h.db.MoveCategory(c.UserContext(), id, by)
+	}
+	if err != nil {
+		return h.settingsRefusal(c, err, settingsPrefixed("cat-"), nil)
+	}
+	return settingsDone(c, "categoryMoved", "categories")
 }

@@ -40,7 +40,7 @@ func TestSettingsOutboxHeldBack(t *testing.T) {
 	failedRow := func(t *testing.T, lang, recipient string) (row, badge, button string) {
 		t.Helper()
 		found := 0
-		html(t, admin.get(t, "/agent/settings?lang="+lang)).Find(`[data-testid="outbox-failed"] [data-testid="notification"]`).Each(func(_ int, r *goquery.Selection) {
+		html(t, admin.get(t, "/agent/settings/outbox?lang="+lang)).Find(`[data-testid="outbox-failed"] [data-testid="notification"]`).Each(func(_ int, r *goquery.Selection) {
 			if !strings.Contains(text(r), recipient) {
 				return
 			}
@@ -76,7 +76,7 @@ func TestSettingsOutboxHeldBack(t *testing.T) {
 	}
 
 	settingsWantRedirect(t, admin.postForm(t, "/agent/settings/notifications/"+settingsIDPath(held[0].ID)+"/retry", url.Values{}),
-		"/agent/settings?done=retried#outbox")
+		"/agent/settings/outbox?done=retried")
 	pending := settingsNotificationsFor(t, s, "pending", second.ID)
 	if len(pending) != 1 || !pending[0].Claimed {
 		t.Fatalf("after the retry: %+v, want it pending and past the limits", pending)

@@ -76,7 +76,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/agents/" + settingsIDPath(f.User.ID) + "/role"
 			},
 			good:      func(*settingsFixture) url.Values { return url.Values{"role": {"admin"}} },
-			goodTo:    "/agent/settings?done=role#agents",
+			goodTo:    "/agent/settings?done=role",
 			bad:       func(*settingsFixture) url.Values { return url.Values{"role": {"owner"}} },
 			badInputs: []string{"agent-%d-role"}, badStatus: http.StatusUnprocessableEntity,
 			badMessage: "Choose agent or admin",
@@ -90,7 +90,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/agents/" + settingsIDPath(f.User.ID) + "/active"
 			},
 			good:      func(*settingsFixture) url.Values { return url.Values{"active": {"false"}} },
-			goodTo:    "/agent/settings?done=deactivated#agents",
+			goodTo:    "/agent/settings?done=deactivated",
 			bad:       func(*settingsFixture) url.Values { return url.Values{"active": {"maybe"}} },
 			badStatus: http.StatusBadRequest,
 			stored: func(t *testing.T, s *testServer, f *settingsFixture) bool {
@@ -103,7 +103,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/agents/" + settingsIDPath(f.Inactive.ID) + "/active"
 			},
 			good:      func(*settingsFixture) url.Values { return url.Values{"active": {"true"}} },
-			goodTo:    "/agent/settings?done=reactivated#agents",
+			goodTo:    "/agent/settings?done=reactivated",
 			bad:       func(*settingsFixture) url.Values { return url.Values{"active": {"true"}} },
 			badPath:   func(*settingsFixture) string { return "/agent/settings/agents/999999/active" },
 			badStatus: http.StatusNotFound, badMessage: "no longer exists",
@@ -117,7 +117,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/agents/" + settingsIDPath(f.User.ID) + "/notify"
 			},
 			good:      func(*settingsFixture) url.Values { return url.Values{"notify": {"true"}} },
-			goodTo:    "/agent/settings?done=notifyOn#agents",
+			goodTo:    "/agent/settings?done=notifyOn",
 			bad:       func(*settingsFixture) url.Values { return url.Values{"notify": {"yes please"}} },
 			badStatus: http.StatusBadRequest,
 			stored: func(t *testing.T, s *testServer, f *settingsFixture) bool {
@@ -161,7 +161,7 @@ func settingsForms() []settingsForm {
 			name:      "RevokeKey",
 			path:      func(f *settingsFixture) string { return "/agent/settings/keys/" + settingsIDPath(f.Key.ID) + "/revoke" },
 			good:      func(*settingsFixture) url.Values { return url.Values{} },
-			goodTo:    "/agent/settings?done=keyRevoked#api-keys",
+			goodTo:    "/agent/settings/keys?done=keyRevoked",
 			bad:       func(*settingsFixture) url.Values { return url.Values{} },
 			badPath:   func(*settingsFixture) string { return "/agent/settings/keys/not-a-number/revoke" },
 			badStatus: http.StatusNotFound, badMessage: "no longer exists",
@@ -176,7 +176,7 @@ func settingsForms() []settingsForm {
 			good: func(f *settingsFixture) url.Values {
 				return url.Values{"name": {"Lost property " + f.uniqueSuffix}, "nameEs": {"Objetos perdidos"}, "aliases": {"lost_" + f.uniqueSuffix + ", OBJETOS_" + f.uniqueSuffix}}
 			},
-			goodTo: "/agent/settings?done=categoryAdded#categories",
+			goodTo: "/agent/settings/categories?done=categoryAdded",
 			bad: func(f *settingsFixture) url.Values {
 				return url.Values{"name": {"Lost property " + f.uniqueSuffix}, "nameEs": {""}, "aliases": {"two words"}}
 			},
@@ -196,7 +196,7 @@ func settingsForms() []settingsForm {
 			good: func(f *settingsFixture) url.Values {
 				return url.Values{"name": {"Renamed " + f.uniqueSuffix}, "nameEs": {"Renombrada"}, "aliases": {"RN_" + f.uniqueSuffix}}
 			},
-			goodTo: "/agent/settings?done=categorySaved#categories",
+			goodTo: "/agent/settings/categories?done=categorySaved",
 			bad: func(f *settingsFixture) url.Values {
 				return url.Values{"name": {"General Inquiry"}, "nameEs": {"Renombrada"}, "aliases": {"RN_" + f.uniqueSuffix}}
 			},
@@ -216,7 +216,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/categories/" + settingsIDPath(f.Category.ID) + "/retire"
 			},
 			good:      func(*settingsFixture) url.Values { return url.Values{"retired": {"true"}} },
-			goodTo:    "/agent/settings?done=categoryRetired#categories",
+			goodTo:    "/agent/settings/categories?done=categoryRetired",
 			bad:       func(*settingsFixture) url.Values { return url.Values{"retired": {""}} },
 			badStatus: http.StatusBadRequest,
 			stored: func(t *testing.T, s *testServer, f *settingsFixture) bool {
@@ -229,7 +229,7 @@ func settingsForms() []settingsForm {
 				return "/agent/settings/notifications/" + settingsIDPath(f.Failed.ID) + "/retry"
 			},
 			good:   func(*settingsFixture) url.Values { return url.Values{} },
-			goodTo: "/agent/settings?done=retried#outbox",
+			goodTo: "/agent/settings/outbox?done=retried",
 			bad:    func(*settingsFixture) url.Values { return url.Values{} },
 			// A pending email is not failed: there is nothing to retry.
 			badPath: func(f *settingsFixture) string {

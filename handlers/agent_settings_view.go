@@ -55,6 +55,8 @@ func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 		Errors:  st.errors,
 		Values:  st.values,
 		Secret:  st.secret,
+		Section: settingsSectionOf(c.Path()),
+		Edit:    st.edit,
 		Pending: settingsNotifications(lang, pending),
 		Failed:  settingsNotifications(lang, failed),
 	}

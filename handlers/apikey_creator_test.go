@@ -43,7 +43,7 @@ func (b *browser) mintKey(t *testing.T, name, role string) string {
 // keyRow is the settings page's row of the key whose secret is given.
 func keyRow(t *testing.T, b *browser, secret string) *goquery.Selection {
 	t.Helper()
-	r := b.get(t, "/agent/settings")
+	r := b.get(t, "/agent/settings/keys")
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("settings: %d", r.StatusCode)
 	}
@@ -84,7 +84,7 @@ func TestAPIKeyCreatorLosesRights(t *testing.T) {
 		if got := settingsAPIStatus(t, s, agentKey); got != http.StatusUnauthorized {
 			t.Errorf("Ana's agent key after her account was deactivated: %d, want 401", got)
 		}
-		settingsWantRedirect(t, done, "/agent/settings?done=deactivatedKeys#agents")
+		settingsWantRedirect(t, done, "/agent/settings?done=deactivatedKeys")
 		row := keyRow(t, bea, adminKey)
 		if state, _ := row.Attr("data-state"); state != "revoked" {
 			t.Errorf("row state %q, want revoked", state)
@@ -97,7 +97,7 @@ func TestAPIKeyCreatorLosesRights(t *testing.T) {
 		}
 		// Reactivating the account revives nothing.
 		settingsWantRedirect(t, bea.postForm(t, "/agent/settings/agents/"+settingsIDPath(ana.User.ID)+"/active",
-			url.Values{"active": {"true"}}), "/agent/settings?done=reactivated#agents")
+			url.Values{"active": {"true"}}), "/agent/settings?done=reactivated")
 		if got := settingsAPIStatus(t, s, agentKey); got != http.StatusUnauthorized {
 			t.Errorf("a revoked key after reactivation: %d, want 401", got)
 		}
@@ -114,7 +114,7 @@ func TestAPIKeyCreatorLosesRights(t *testing.T) {
 		if got := settingsAPIStatus(t, s, agentKey); got != http.StatusOK {
 			t.Errorf("an agent key of a demoted admin: %d, want 200", got)
 		}
-		settingsWantRedirect(t, done, "/agent/settings?done=roleKeys#agents")
+		settingsWantRedirect(t, done, "/agent/settings?done=roleKeys")
 		if got := text(keyRow(t, bea, adminKey).Find(`[data-testid="key-revoked-why"]`)); got != "Its creator is no longer an admin" {
 			t.Errorf("why %q", got)
 		}

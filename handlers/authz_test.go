@@ -133,6 +133,16 @@ var authzTable = map[string]access{
 	"POST /agent/settings/macros":                   adminDesk,
 	"POST /agent/settings/macros/:id":               adminDesk,
 	"POST /agent/settings/macros/:id/delete":        adminDesk,
+
+	"GET /agent/views":                         agentDesk,
+	"POST /agent/views":                        agentDesk,
+	"POST /agent/views/:id/rename":             agentDesk,
+	"POST /agent/views/:id/delete":             agentDesk,
+	"GET /agent/settings/agents":               adminDesk,
+	"GET /agent/settings/keys":                 adminDesk,
+	"GET /agent/settings/categories":           adminDesk,
+	"GET /agent/settings/outbox":               adminDesk,
+	"POST /agent/settings/categories/:id/move": adminDesk,
 }
 
 // authzMultipart are the routes whose form is multipart (files): the
@@ -263,6 +273,13 @@ func (w *authzWorld) path(t *testing.T, route string, fx *authzFixture) string {
 			v = strconv.FormatInt(fx.key.ID, 10)
 		case name == "id" && strings.HasPrefix(route, "/agent/settings/categories/"):
 			v = strconv.FormatInt(fx.category.ID, 10)
+		case name == "id" && strings.HasPrefix(route, "/agent/views/"):
+			// A shared view of the agent's: its owner and admins may delete it.
+			view, err := w.s.DB.SaveView(t.Context(), w.agent.ID, "Authz "+authzRandom(), "priority=urgent", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v = strconv.FormatInt(view.ID, 10)
 		case name == "id" && strings.HasPrefix(route, "/agent/settings/notifications/"):
 			v = strconv.FormatInt(fx.failed.ID, 10)
 		case name == "id" && (strings.HasPrefix(route, "/api/support-tickets/") || strings.HasPrefix(route, "/agent/tickets/")):

@@ -159,12 +159,13 @@ func TestQueueShowsWaiting(t *testing.T) {
 	doc := html(t, b.get(t, "/agent?lang=es"))
 	rows := map[string]string{}
 	doc.Find(`[data-testid="queue-row"]`).Each(func(_ int, row *goquery.Selection) {
-		rows[text(row.Find(`[data-testid="queue-subject"]`))] = text(row.Find(`[data-testid="queue-waiting"]`))
+		w := row.Find(`[data-testid="queue-waiting"]`)
+		rows[text(row.Find(`[data-testid="queue-subject"]`))] = w.AttrOr("data-waiting", "") + " " + text(w)
 	})
-	if got := rows["Nobody answered me"]; !strings.HasPrefix(got, "Esperando respuesta · ") {
+	if got := rows["Nobody answered me"]; got != "agent Espera: ahora" {
 		t.Errorf("unanswered ticket shows %q, want it waiting on us with how long", got)
 	}
-	if got := rows["Answered already"]; got != "Esperando al solicitante" {
+	if got := rows["Answered already"]; got != "requester Del solicitante" {
 		t.Errorf("answered ticket shows %q, want waiting on the requester", got)
 	}
 	doc = html(t, b.get(t, "/agent?awaiting=agent&sort=lastMessageAt"))

@@ -247,9 +247,72 @@
     });
   }
 
+  // Relative times ("3 min") keep their words; their title, the full
+  // date, follows the reader's zone like the other times.
+  function localTitles(root) {
+    var dt = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    root.querySelectorAll('time[data-local-title]').forEach(function (el) {
+      var t = new Date(el.getAttribute('datetime'));
+      if (!isNaN(t)) el.title = dt.format(t);
+    });
+  }
+
+  // Copy buttons: a button with data-copy="#field" copies the field's
+  // value and says "Copied" (its data-copied) for a moment. The button is
+  // rendered hidden and shown only here, where the clipboard can be
+  // reached; without it (or when the browser refuses) the field stays,
+  // selected, for the reader to copy by hand.
+  function copyButtons(root) {
+    root.querySelectorAll('button[data-copy]').forEach(function (b) {
+      var field = document.querySelector(b.getAttribute('data-copy'));
+      if (!field || b.hasAttribute('data-copy-ready')) return;
+      b.setAttribute('data-copy-ready', '');
+      b.hidden = false;
+      var label = b.textContent;
+      var timer;
+      b.addEventListener('click', function () {
+        field.focus();
+        field.select();
+        function copied() {
+          b.textContent = b.getAttribute('data-copied');
+          b.setAttribute('data-state', 'copied');
+          clearTimeout(timer);
+          timer = setTimeout(function () {
+            b.textContent = label;
+            b.removeAttribute('data-state');
+          }, 2500);
+        }
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(copied, function () {
+            if (document.execCommand && document.execCommand('copy')) copied();
+          });
+        } else if (document.execCommand && document.execCommand('copy')) {
+          copied();
+        }
+      });
+    });
+  }
+
+  // The desk's menu is a disclosure: a click elsewhere or Escape folds it.
+  document.addEventListener('click', function (e) {
+    document.querySelectorAll('details[data-desk-menu][open]').forEach(function (d) {
+      if (!d.contains(e.target)) d.open = false;
+    });
+  });
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape') return;
+    document.querySelectorAll('details[data-desk-menu][open]').forEach(function (d) {
+      d.open = false;
+      var s = d.querySelector('summary');
+      if (s) s.focus();
+    });
+  });
+
   function enhance(root, carried) {
     counters(root);
     localTimes(root);
+    localTitles(root);
+    copyButtons(root);
     if (root.matches && root.matches('form[data-upload]')) enhanceUpload(root, carried);
     else root.querySelectorAll('form[data-upload]').forEach(function (f) { enhanceUpload(f); });
   }

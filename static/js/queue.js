@@ -1,9 +1,10 @@
-// The queue's keyboard shortcuts, loaded only on /agent. The page works
-// without it; it adds: "/" to search, "j"/"k" to move between tickets,
-// Enter to open the current one, "x" to select it, "?" for the list of
-// shortcuts (a <dialog>), and a "select every ticket" box. Keys are
-// ignored while typing in a field or with a modifier held, so they never
-// take a letter from someone writing.
+// The queue's script, loaded only on /agent. The page works without it;
+// it adds: "/" to search, "j"/"k" to move between tickets, Enter to open
+// the current one, "x" to select it, "?" for the list of shortcuts (a
+// <dialog>), a "select every ticket" box, the bulk bar shown only while
+// tickets are selected (with how many), and the views side bar folded on
+// narrow screens. Keys are ignored while typing in a field or with a
+// modifier held, so they never take a letter from someone writing.
 (function () {
   'use strict';
 
@@ -73,10 +74,23 @@
   function picks() {
     return Array.prototype.slice.call(document.querySelectorAll('[data-queue-pick]'));
   }
+  // The bulk bar: hidden until a ticket is selected, unless it came
+  // back refused (data-bulk-keep), when it must show its messages.
+  var bar = document.querySelector('[data-bulk-bar]');
+  var barCount = document.querySelector('[data-bulk-count]');
+  function syncBar(n) {
+    if (!bar) return;
+    bar.hidden = n === 0 && !bar.hasAttribute('data-bulk-keep');
+    if (barCount && n > 0) {
+      barCount.textContent = n === 1 ? barCount.getAttribute('data-one')
+        : barCount.getAttribute('data-many').replace('{n}', String(n));
+    }
+  }
   function syncAll() {
-    if (!all) return;
     var p = picks();
     var n = p.filter(function (c) { return c.checked; }).length;
+    syncBar(n);
+    if (!all) return;
     all.checked = n > 0 && n === p.length;
     all.indeterminate = n > 0 && n < p.length;
   }
@@ -84,9 +98,23 @@
     wrap.hidden = false;
     all.addEventListener('change', function () {
       picks().forEach(function (c) { c.checked = all.checked; });
+      syncAll();
     });
-    picks().forEach(function (c) { c.addEventListener('change', syncAll); });
-    syncAll();
+  }
+  picks().forEach(function (c) { c.addEventListener('change', syncAll); });
+  syncAll();
+
+  // The views side bar is a disclosure rendered open; below the wide
+  // layout it folds, so the list starts on the first screen of a phone.
+  // Back on a wide screen (a rotated tablet) it opens again: there its
+  // summary is hidden, so nobody could open it.
+  var fold = document.querySelector('[data-views-fold]');
+  if (fold && window.matchMedia) {
+    var wide = window.matchMedia('(min-width: 1024px)');
+    fold.open = wide.matches;
+    var refold = function () { fold.open = wide.matches; };
+    if (wide.addEventListener) wide.addEventListener('change', refold);
+    else if (wide.addListener) wide.addListener(refold);
   }
 
   document.addEventListener('keydown', function (e) {

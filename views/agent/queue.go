@@ -17,7 +17,15 @@ type Queue struct {
 	// Hidden are the address's parameters the form has no input for (the
 	// page size), carried so that applying filters keeps them.
 	Hidden []QueueParam
-	Tabs   []QueueTab
+	// Views are the side bar: the built-in views, then the saved ones,
+	// each with its count; Title is the current view's name ("" when the
+	// filters match none).
+	Views []QueueView
+	Title string
+	// SaveQuery is the current filters as a saved view keeps them; Save
+	// is the save form as it was sent, when it was refused.
+	SaveQuery string
+	Save      QueueSave
 
 	Statuses   []QueueOption // for the status filter and the bulk change
 	Categories []QueueOption
@@ -51,7 +59,28 @@ type QueueFilter struct {
 	Priority string
 	Assignee string // "", "me" or "unassigned"
 	Awaiting string // "", "agent" or "requester"
+	Tag      string // comma-separated tags, all required
 	Sort     string // the API's sort values; "" is newest first
+}
+
+// QueueView is one entry of the views side bar.
+type QueueView struct {
+	Key     string // the count's element id suffix: "mine", "saved-12"
+	Label   string
+	URL     string
+	Count   string // formatted; "" when it cannot be counted
+	Current bool
+	Saved   bool
+	ID      int64 // a saved view's id
+	Shared  bool
+	Owner   string // a saved view's owner's name
+}
+
+// QueueSave is the refused "save this view" form.
+type QueueSave struct {
+	Name   string
+	Shared bool
+	Error  string
 }
 
 // QueueParam is one name=value pair of an address.
@@ -59,15 +88,6 @@ type QueueParam struct{ Name, Value string }
 
 // QueueOption is one choice of a select: its value and its label.
 type QueueOption struct{ Value, Label string }
-
-// QueueTab is one status tab (Status "" is every status) with its count.
-type QueueTab struct {
-	Status  string
-	Label   string
-	Count   string // formatted for the page's language
-	URL     string
-	Current bool
-}
 
 // QueueRow is one ticket of the list, every text in the page's language.
 type QueueRow struct {
@@ -82,18 +102,22 @@ type QueueRow struct {
 	Priority     string // canonical, for its emphasis
 	PriorityText string
 	Assignee     string // "" when nobody has it
-	// Waiting says who the conversation waits on, and for how long when
-	// it is us ("Waiting on us · 3 h"); "" on closed tickets.
-	Waiting   string
-	WaitingUs bool
+	Tags         []string
+	// Waiting is since when the requester has waited for us (zero when
+	// the ticket waits on nobody); WaitingOn is "agent", "requester" or
+	// "" (closed).
+	Waiting   Stamp
+	WaitingOn string
 	Updated   Stamp
 	Checked   bool // selected in a refused bulk form
 }
 
-// Stamp is an instant as the page shows it and as <time> carries it.
+// Stamp is an instant as the page shows it ("3 min", "yesterday"), in
+// full for its title, and as <time> carries it.
 type Stamp struct {
-	Text string
-	ISO  string
+	Text  string
+	Title string
+	ISO   string
 }
 
 // QueueOutcome is the summary of a bulk change, already in the page's
@@ -106,9 +130,11 @@ type QueueOutcome struct {
 
 // QueueBulk is the bulk form as sent, re-shown with its errors.
 type QueueBulk struct {
-	Status   string
-	Assignee string
-	Errors   components.Errors
+	Status     string
+	Assignee   string
+	AddTags    string
+	RemoveTags string
+	Errors     components.Errors
 }
 
 func (q Queue) lang() i18n.Lang { return q.Frame.Lang }
@@ -131,7 +157,8 @@ func (q Queue) total() string {
 // filtered reports whether any filter besides the status tab is set.
 func (q Queue) filtered() bool {
 	f := q.Filter
-	return f.Query != "" || f.Category != "" || f.Role != "" || f.Priority != "" || f.Assignee != "" || f.Sort != ""
+	return f.Query != "" || f.Category != "" || f.Role != "" || f.Priority != "" || f.Assignee != "" || f.Sort != "" ||
+		f.Awaiting != "" || f.Tag != ""
 }
 
 // QueueSnippetPart is a run of a search snippet, Mark set on matched words.
@@ -168,15 +195,6 @@ func QueueSnippet(s, start, end string) []QueueSnippetPart {
 	return parts
 }
 
-// waitingClass sets a ticket waiting on us apart from one waiting on the
-// requester: the first needs someone, the second does not.
-func waitingClass(us bool) string {
-	if us {
-		return "mt-1 block text-xs font-semibold text-amber-900"
-	}
-	return "mt-1 block text-xs text-slate-700"
-}
-
 // statusBadge colours a status; every pair keeps a contrast above 4.5:1.
 func statusBadge(status string) string {
 	base := "inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold "
@@ -198,9 +216,9 @@ func statusBadge(status string) string {
 // when some tickets were refused.
 func queueOutcomeClass(refused bool) string {
 	if refused {
-		return "card space-y-2 border-l-4 border-l-amber-500"
+		return "space-y-1 rounded-xl border border-sand-200 border-l-4 border-l-amber-500 bg-white px-3 py-2 text-sm"
 	}
-	return "card space-y-2 border-l-4 border-l-emerald-600"
+	return "space-y-1 rounded-xl border border-sand-200 border-l-4 border-l-emerald-600 bg-white px-3 py-2 text-sm"
 }
 
 func priorityClass(p string) string {
@@ -214,30 +232,11 @@ func priorityClass(p string) string {
 	}
 }
 
-func queueTabClass(current bool) string {
-	if current {
-		return "inline-flex min-h-11 items-center gap-2 rounded-full bg-teal-700 px-4 text-sm font-semibold text-white"
-	}
-	return "inline-flex min-h-11 items-center gap-2 rounded-full border border-sand-300 bg-white px-4 text-sm font-medium text-slate-800 hover:border-teal-700 hover:text-teal-800"
-}
-
-func queueTabCountClass(current bool) string {
-	if current {
-		return "rounded-full bg-teal-900 px-2 text-xs font-bold tabular-nums text-white"
-	}
-	return "rounded-full bg-sand-100 px-2 text-xs font-bold tabular-nums text-slate-800"
-}
-
 // selectedIf marks the option whose value is the current one.
 func selectedIf(value, current string) bool { return value == current }
 
-// queueCountID is the id of a tab's count, which the live poll replaces.
-func queueCountID(status string) string {
-	if status == "" {
-		return "queue-count-all"
-	}
-	return "queue-count-" + strings.ReplaceAll(status, "_", "-")
-}
+// viewCountID is the id of a view's count, which the live poll replaces.
+func viewCountID(key string) string { return "view-count-" + key }
 
 // sorts are the orders the sort select offers; newest first is the
 // default, so its value is empty and leaves the address clean.
@@ -263,4 +262,63 @@ func (q Queue) keys() []QueueOption {
 		{Value: "x", Label: l.T("queue.keys.select")},
 		{Value: "?", Label: l.T("queue.keys.help")},
 	}
+}
+
+// Compact controls for the desk: 36 px high, small text, so a filter bar
+// is one line and a list row is one line.
+const (
+	deskControl = "block h-9 rounded-md border border-slate-400 bg-white px-2 text-sm text-slate-900 focus:border-teal-700 focus:outline-none focus:ring-2 focus:ring-teal-700/30"
+	deskButton  = "inline-flex min-h-9 cursor-pointer items-center justify-center gap-1.5 rounded-md border border-slate-400 bg-white px-3 text-sm font-semibold text-slate-800 hover:border-teal-700 hover:text-teal-800"
+	deskPrimary = "inline-flex min-h-9 cursor-pointer items-center justify-center gap-1.5 rounded-md bg-teal-700 px-3 text-sm font-semibold text-white hover:bg-teal-800"
+)
+
+// heading is the current view's name, or "Queue" for filters no view has.
+func (q Queue) heading() string {
+	if q.Title != "" {
+		return q.Title
+	}
+	return q.lang().T("queue.title")
+}
+
+func (q Queue) hasSaved() bool {
+	for _, v := range q.Views {
+		if v.Saved {
+			return true
+		}
+	}
+	return false
+}
+
+// statusOptions are the status filter's choices: every open status at
+// once, then each status.
+func (q Queue) statusOptions() []QueueOption {
+	return append([]QueueOption{{Value: "created,open,in_progress", Label: q.lang().T("views.open")}}, q.Statuses...)
+}
+
+// advanced reports whether a filter folded into "More filters" is set, so
+// the disclosure opens to show it.
+func (q Queue) advanced() bool { return q.advancedCount() > 0 }
+
+func (q Queue) advancedCount() int {
+	n := 0
+	for _, v := range []string{q.Filter.Category, q.Filter.Role, q.Filter.Priority, q.Filter.Awaiting, q.Filter.Sort} {
+		if v != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func viewLinkClass(current bool) string {
+	if current {
+		return "flex min-h-9 items-center gap-2 rounded-md bg-teal-700 px-2 text-sm font-semibold text-white"
+	}
+	return "flex min-h-9 items-center gap-2 rounded-md px-2 text-sm font-medium text-slate-800 hover:bg-sand-100 hover:text-slate-900"
+}
+
+func viewCountClass(current bool) string {
+	if current {
+		return "shrink-0 text-xs font-bold tabular-nums text-white"
+	}
+	return "shrink-0 text-xs font-semibold tabular-nums text-slate-700"
 }

@@ -4,8 +4,8 @@ package agent
 type QueuePoll struct {
 	// URL is the next poll's address.
 	URL string
-	// Counts are the tabs' fresh counts (Status and Count are used).
-	Counts []QueueTab
+	// Counts are the views' fresh counts (Key and Count are used).
+	Counts []QueueView
 	// Notice replaces the new-tickets notice; nil leaves it as it is, so
 	// the live region speaks only when there is something new to say.
 	Notice *QueueNotice

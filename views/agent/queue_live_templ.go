@@ -52,8 +52,8 @@ func queuePoller(url string) templ.Component {
 	})
 }
 
-// QueuePollAnswer is the poll's answer: the next poller, the tabs' counts
-// swapped in place (out of band, so a focused tab keeps its focus), and,
+// QueuePollAnswer is the poll's answer: the next poller, the views' counts
+// swapped in place (out of band, so a focused view keeps its focus), and,
 // only when it changed, the notice of new tickets in the polite live
 // region, so screen readers hear it once.
 func QueuePollAnswer(p QueuePoll) templ.Component {
@@ -77,15 +77,15 @@ func QueuePollAnswer(p QueuePoll) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, t := range p.Counts {
+		for _, v := range p.Counts {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<span id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var4 string
-			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(queueCountID(t.Status)).Resolve(ctx)
+			templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(viewCountID(v.Key)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_live.templ`, Line: 19, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_live.templ`, Line: 19, Col: 31}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 			if templ_7745c5c3_Err != nil {
@@ -96,9 +96,9 @@ func QueuePollAnswer(p QueuePoll) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(t.Count)
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(v.Count)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_live.templ`, Line: 19, Col: 71}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/agent/queue_live.templ`, Line: 19, Col: 67}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -115,7 +115,7 @@ func QueuePollAnswer(p QueuePoll) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if p.Notice.Text != "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"card flex flex-wrap items-center gap-3 border-l-4 border-l-sky-700 text-slate-900\" data-testid=\"queue-new-notice\"><span class=\"font-semibold\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"flex flex-wrap items-center gap-3 rounded-xl border border-sand-200 border-l-4 border-l-sky-700 bg-white px-3 py-2 text-sm text-slate-900\" data-testid=\"queue-new-notice\"><span class=\"font-semibold\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -2,13 +2,14 @@ package agent
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/components"
 )
 
-// Settings is the admins' page: agents, API keys, categories and the
-// notifications outbox, one section each, reached by in-page links.
+// Settings is the admins' pages: agents, API keys, categories and the
+// notifications outbox, one page each, reached by the settings menu.
 type Settings struct {
 	Frame FrameMeta
 	// Notice confirms the change the admin just made ("" for none).
@@ -22,6 +23,11 @@ type Settings struct {
 	// Secret is a new API key or set-password link, shown on this one
 	// response and never again.
 	Secret *SettingsSecret
+
+	// Section is the one section this page shows (Section* constants).
+	Section string
+	// Edit is the category whose edit form is open, 0 for none.
+	Edit int64
 
 	Agents     []SettingsAgent
 	Keys       []SettingsKey
@@ -255,7 +261,7 @@ const (
 	settingsBadge      = "rounded-full bg-sand-100 px-2 py-0.5 text-xs font-medium text-slate-800"
 	settingsBadgeOn    = "rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800"
 	settingsBadgeOff   = "rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800"
-	settingsSection    = "card scroll-mt-4 space-y-5"
+	settingsSection    = "space-y-5 rounded-xl border border-sand-200 bg-white p-4 sm:p-5"
 	settingsSectionH2  = "text-xl font-bold text-slate-900"
 	settingsSubheading = "text-lg font-bold text-slate-900"
 )
@@ -301,4 +307,83 @@ func (s Settings) categoryInputs(prefix string, c SettingsCategory) []SettingsIn
 		aliases.Hint = s.lang().T("settings.categories.aliasesHint")
 	}
 	return []SettingsInput{name, es, aliases}
+}
+
+// The settings sections, each a page of its own.
+const (
+	SectionAgents     = "agents"
+	SectionKeys       = "keys"
+	SectionCategories = "categories"
+	SectionOutbox     = "outbox"
+	// SectionMacros is served by its own handler (settings_macros.templ).
+	SectionMacros = "macros"
+)
+
+// SettingsSection is one entry of the settings menu.
+type SettingsSection struct {
+	Key, Label, URL string
+}
+
+// SettingsSections lists the settings pages in the menu's order.
+func SettingsSections(lang i18n.Lang) []SettingsSection {
+	return []SettingsSection{
+		{SectionAgents, lang.T("settings.agents"), "/agent/settings"},
+		{SectionCategories, lang.T("settings.categories"), "/agent/settings/categories"},
+		{SectionMacros, lang.T("settings.nav.macros"), "/agent/settings/macros"},
+		{SectionKeys, lang.T("settings.keys"), "/agent/settings/keys"},
+		{SectionOutbox, lang.T("settings.outbox"), "/agent/settings/outbox"},
+	}
+}
+
+// editing reports whether a category's edit form is open: asked for, or
+// refused and shown again with its messages.
+func (s Settings) editing(c SettingsCategory) bool {
+	if s.Edit == c.ID {
+		return true
+	}
+	prefix := CategoryInputID(c.ID, "")
+	for _, e := range s.Errors {
+		if strings.HasPrefix(e.Field, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// adding reports whether the add-category form came back refused.
+func (s Settings) adding() bool {
+	for _, e := range s.Errors {
+		if e.Field == "cat-name" || e.Field == "cat-nameEs" || e.Field == "cat-aliases" {
+			return true
+		}
+	}
+	return false
+}
+
+func settingsMenuClass(current bool) string {
+	if current {
+		return "flex min-h-9 items-center rounded-md bg-teal-700 px-3 text-sm font-semibold text-white"
+	}
+	return "flex min-h-9 items-center rounded-md px-3 text-sm font-medium text-slate-800 hover:bg-sand-100 hover:text-slate-900"
+}
+
+// Row actions of the lists: compact, with a 36 px target.
+const (
+	settingsSmall       = "inline-flex min-h-9 items-center justify-center rounded-md border border-slate-400 bg-white px-3 text-sm font-semibold text-slate-800 hover:border-teal-700 hover:text-teal-800"
+	settingsSmallDanger = "inline-flex min-h-9 items-center justify-center rounded-md border border-red-700 bg-white px-3 text-sm font-semibold text-red-800 hover:bg-red-50"
+	settingsIcon        = "inline-flex h-9 w-9 items-center justify-center rounded-md border border-slate-400 bg-white text-base font-bold text-slate-800 hover:border-teal-700 hover:text-teal-800"
+)
+
+// canMove reports whether category i can move by one place: not past the
+// end, and not across the line between active and retired categories.
+func (s Settings) canMove(i, by int) bool {
+	j := i + by
+	return j >= 0 && j < len(s.Categories) && s.Categories[j].Retired == s.Categories[i].Retired
+}
+
+func moveTestID(by int) string {
+	if by < 0 {
+		return "category-up"
+	}
+	return "category-down"
 }
