@@ -71,7 +71,12 @@ func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
 	switch n.Kind {
 	case "status":
 		return lang.T("ticket.notice.status", labelOr(lang, "status."+n.Value, n.Value)), nil
-	case "reply", "note", "details":
+	case "reply", "note":
+		if n.Value != "" {
+			return lang.T("composer.notice."+n.Kind+"Status", labelOr(lang, "status."+n.Value, n.Value)), nil
+		}
+		return lang.T("ticket.notice." + n.Kind), nil
+	case "details":
 		return lang.T("ticket.notice." + n.Kind), nil
 	}
 	return "", nil
