@@ -35,10 +35,13 @@ func (h *Handler) composerRoutes() []Route {
 // write timeout, and the browser's EventSource opens the next one after
 // presenceRetry.
 const (
-	presencePing   = 15 * time.Second
 	presenceMaxAge = 4 * time.Minute
 	presenceRetry  = 3 * time.Second
 )
+
+// presencePing is a variable only so that tests can see a closed page
+// leave without waiting 15 s; it is read when a stream opens.
+var presencePing = 15 * time.Second
 
 // presenceEvent is one "presence" event: the line already in the page's
 // language, and the newest public message by someone else (0: none past
