@@ -62,9 +62,9 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	me := principal(c).Actor
+	me := presenceAgentOf(principal(c))
 	seen, _ := strconv.ParseInt(c.Query("seen"), 10, 64)
-	w, ok := h.presence.join(t.ID, presenceAgent{ID: me.ID, Name: me.Name})
+	w, ok := h.presence.join(t.ID, me)
 	if !ok {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many open ticket pages")
 	}
@@ -137,8 +137,18 @@ func (h *Handler) presenceTyping(c *fiber.Ctx) error {
 	if state != "replying" && state != "viewing" {
 		return db.Errorf(db.EINVALID, "state must be replying or viewing")
 	}
-	h.presence.typing(t.ID, principal(c).Actor.ID, state == "replying")
+	h.presence.typing(t.ID, presenceAgentOf(principal(c)).ID, state == "replying")
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// presenceAgentOf is who p is on the presence line: a signed-in agent by
+// their account's id; an API key (a program) by its own id, negated so it
+// never passes for an account.
+func presenceAgentOf(p *Principal) presenceAgent {
+	if p.User.ID != 0 {
+		return presenceAgent{ID: p.User.ID, Name: p.Actor.Name}
+	}
+	return presenceAgent{ID: -p.Actor.ID, Name: p.Actor.Name}
 }
 
 // authorOf is the agent account that wrote m, 0 for anyone else.

@@ -31,7 +31,7 @@ func (h *Handler) composeView(c *fiber.Ctx, t db.Ticket, msgs []db.Message, v *a
 		}
 		v.Compose.Signature = prof.Signature
 	}
-	st := h.presence.state(&presenceWatch{ticket: t.ID, agent: presenceAgent{ID: p.Actor.ID}})
+	st := h.presence.state(&presenceWatch{ticket: t.ID, agent: presenceAgentOf(p)})
 	v.Compose.Viewers = viewersOf(st)
 	return nil
 }
