@@ -70,6 +70,8 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 	if _, err := h.storeMessage(c, t.ID, in, form); err != nil {
 		return h.refuseCompose(c, t, err, sent, hadFiles)
 	}
+	// Sent: the agent is no longer replying, whatever their page said.
+	h.presence.typing(t.ID, presenceAgentOf(principal(c)).ID, false)
 	n := ticketNotice{Ticket: t.ID, Kind: "reply"}
 	if internal {
 		n.Kind = "note"
