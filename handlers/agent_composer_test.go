@@ -170,3 +170,20 @@ func TestComposerSendGuard(t *testing.T) {
 	newSeen := one(t, d, `[data-testid="compose-seen"]`).AttrOr("value", "")
 	seeOther(t, a.composeWith(t, c.ID, map[string]string{"body": "Your refund is on its way", "seen": newSeen}), c.ID)
 }
+
+// A send refused for another reason (no text) does not move the guard's
+// "seen" past a message the agent has not been shown in the form.
+func TestComposerGuardSurvivesRefusal(t *testing.T) {
+	s := newTestServer(t)
+	c := s.createTicket(t, nil)
+	a := s.signIn(t, db.RoleAgent)
+	seen := one(t, a.workspace(t, c.ID), `[data-testid="compose-seen"]`).AttrOr("value", "")
+	s.requesterSays(t, c, "Are you there?")
+	r := a.composeWith(t, c.ID, map[string]string{"body": " ", "seen": seen})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty body: %d", r.StatusCode)
+	}
+	if got := one(t, html(t, r), `[data-testid="compose-seen"]`).AttrOr("value", ""); got != seen {
+		t.Fatalf("seen %q after a refusal, want %q kept", got, seen)
+	}
+}

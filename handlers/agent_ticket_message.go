@@ -35,7 +35,8 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 	if errors.Is(readErr, errCSRF) {
 		return readErr
 	}
-	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"]}
+	// Seen -1: the form said nothing of what its page showed.
+	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"], Seen: -1}
 	if readErr != nil {
 		return h.refuseCompose(c, t, readErr, sent, true)
 	}
@@ -54,7 +55,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 	}
 	if s := form.Values["seen"]; s != "" {
 		if seen, err := strconv.ParseInt(s, 10, 64); err == nil && seen >= 0 {
-			in.SeenUpTo = &seen
+			in.SeenUpTo, sent.Seen = &seen, seen
 		}
 	}
 	me := principal(c).User.ID
@@ -149,5 +150,10 @@ func (h *Handler) renderCompose(c *fiber.Ctx, status int, t db.Ticket, sent agen
 	return h.renderTicket(c, status, fresh, func(v *agent.Ticket) {
 		v.Compose.Body, v.Compose.Internal = sent.Body, sent.Internal
 		v.Compose.Errors, v.Compose.FilesNotKept = errs, hadFiles
+		if sent.Seen >= 0 {
+			// A refusal for another reason is no reading of the thread:
+			// the guard still counts from what the page showed first.
+			v.Compose.Seen = sent.Seen
+		}
 	})
 }
