@@ -45,13 +45,42 @@ type Message struct {
 	Internal    bool         `json:"internal"`
 	CreatedAt   Time         `json:"createdAt"`
 	Attachments []Attachment `json:"attachments"`
+	// Format is how Body is written: FormatPlain or FormatMarkdown.
+	Format string `json:"-"`
 }
+
+// Message formats: plain text, shown as written, or the desk composer's
+// small Markdown subset (internal/richtext), stored as its source.
+const (
+	FormatPlain    = "plain"
+	FormatMarkdown = "markdown"
+)
 
 // NewMessage is a message to add. Internal is only for agents.
 type NewMessage struct {
 	Body        string
 	Internal    bool
 	Attachments []NewAttachment
+	// Format is FormatMarkdown for an agent's formatted text; "" or
+	// FormatPlain otherwise. Only agents' messages are ever formatted.
+	Format string
+	// Status, when set, moves the ticket in the same write that adds the
+	// message ("send and resolve"), under the workflow's rules: a move it
+	// refuses refuses the message too (ECONFLICT), so nothing half-done.
+	Status *Status
+	// SeenUpTo, when set, is the id of the last message the writer saw
+	// (0: only the request). A public message from anyone else newer
+	// than that refuses the message with a *StaleError, so that nobody
+	// answers twice without knowing.
+	SeenUpTo *int64
+}
+
+// StaleError refuses a message written without seeing Newer, a public
+// message that arrived since the writer opened the ticket.
+type StaleError struct{ Newer int64 }
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("message %d arrived since the ticket was opened", e.Newer)
 }
 
 // AddMessage appends a message (with its files) to a ticket's thread and
@@ -95,8 +124,12 @@ func (d *DB) messageAdd(ctx context.Context, ticketID int64, m NewMessage, by Ac
 	if m.Internal && authorType != AuthorAgent {
 		return nil, nil, Errorf(EFORBIDDEN, "only agents write internal notes")
 	}
+	format := FormatPlain
+	if m.Format == FormatMarkdown && authorType == AuthorAgent {
+		format = FormatMarkdown
+	}
 	msg := Message{TicketID: ticketID, Author: Author{Type: authorType, Name: by.Name}, AuthorID: authorID,
-		Body: body, Internal: m.Internal, Attachments: []Attachment{}}
+		Body: body, Internal: m.Internal, Attachments: []Attachment{}, Format: format}
 	add := func(tx *Tx) error {
 		msg.Attachments = msg.Attachments[:0]
 		t, err := findTicket(ctx, tx, ticketID)
@@ -105,6 +138,15 @@ func (d *DB) messageAdd(ctx context.Context, ticketID int64, m NewMessage, by Ac
 		}
 		if t.Status == StatusClosed {
 			return Errorf(ECONFLICT, "ticket is closed")
+		}
+		if m.SeenUpTo != nil {
+			newer, err := newerPublicMessage(tx, ticketID, *m.SeenUpTo, authorID)
+			if err != nil {
+				return err
+			}
+			if newer != 0 {
+				return &StaleError{Newer: newer}
+			}
 		}
 		if len(m.Attachments) > 0 {
 			n, err := countAttachments(tx, ticketID, m.Internal)
@@ -128,6 +170,11 @@ func (d *DB) messageAdd(ctx context.Context, ticketID int64, m NewMessage, by Ac
 				return err
 			}
 		}
+		if m.Status != nil && *m.Status != t.Status {
+			if err := moveStatus(tx, &t, *m.Status, by, now); err != nil {
+				return err
+			}
+		}
 		return touchTicket(tx, ticketID, now)
 	}
 	return &msg, add, nil
@@ -139,12 +186,15 @@ func (d *DB) messageAdd(ctx context.Context, ticketID int64, m NewMessage, by Ac
 // the email it came from, "" for none.
 func insertMessage(tx *Tx, msg *Message, emailID string, files []NewAttachment) error {
 	var email sql.NullString
+	if msg.Format == "" {
+		msg.Format = FormatPlain
+	}
 	if err := tx.QueryRow(`INSERT INTO messages (ticket_id, author_type, author_id, author_name, author_email,
-			body, internal, created_at, email_message_id)
-		VALUES (?, ?, ?, ?, coalesce(nullif(?, ''), (SELECT email FROM users WHERE id = ?)), ?, ?, ?, nullif(?, ''))
+			body, internal, created_at, email_message_id, format)
+		VALUES (?, ?, ?, ?, coalesce(nullif(?, ''), (SELECT email FROM users WHERE id = ?)), ?, ?, ?, nullif(?, ''), ?)
 		RETURNING id, author_email`,
 		msg.TicketID, msg.Author.Type, msg.AuthorID, msg.Author.Name, msg.Author.Email, msg.AuthorID,
-		msg.Body, msg.Internal, msg.CreatedAt, emailID).Scan(&msg.ID, &email); err != nil {
+		msg.Body, msg.Internal, msg.CreatedAt, emailID, msg.Format).Scan(&msg.ID, &email); err != nil {
 		return fmt.Errorf("db: unable to insert message: %w", err)
 	}
 	msg.Author.Email = email.String
@@ -193,7 +243,7 @@ func followConversation(tx *Tx, t Ticket, msg Message, by Actor, now Time) error
 			recipients = `WHERE active = 1 AND notify_new_tickets = 1`
 		}
 		if _, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, message_id, recipient, language, next_attempt_at, created_at)
-			SELECT ?, ?, ?, email, 'en', ?, ? FROM users `+recipients, args...); err != nil {
+			SELECT ?, ?, ?, email, `+agentLanguage+`, ?, ? FROM users `+recipients, args...); err != nil {
 			return fmt.Errorf("db: unable to enqueue reply notices: %w", err)
 		}
 	}
@@ -209,7 +259,7 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 	rows, err := d.read.QueryContext(ctx, `
 		SELECT id, ticket_id, author_type, author_id, author_name,
 			CASE WHEN ?2 OR author_type <> 'agent' THEN coalesce(author_email, '') ELSE '' END,
-			body, internal, created_at
+			body, internal, created_at, format
 		FROM messages WHERE ticket_id = ?1 AND (internal = 0 OR ?2) ORDER BY created_at, id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list messages: %w", err)
@@ -220,7 +270,7 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 	for rows.Next() {
 		var m Message
 		var author sql.NullInt64
-		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author.Type, &author, &m.Author.Name, &m.Author.Email, &m.Body, &m.Internal, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.TicketID, &m.Author.Type, &author, &m.Author.Name, &m.Author.Email, &m.Body, &m.Internal, &m.CreatedAt, &m.Format); err != nil {
 			return nil, fmt.Errorf("db: unable to scan message: %w", err)
 		}
 		if author.Valid {
@@ -246,4 +296,49 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 		}
 	}
 	return msgs, nil
+}
+
+// newerPublicMessage is the id of the first public message of the ticket
+// after seen that authorID (the writer; nil for none) did not write, 0
+// when there is none. The writer's own earlier replies (another tab) are
+// no news to them; internal notes do not answer the requester.
+func newerPublicMessage(tx *Tx, ticketID, seen int64, authorID *int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(`SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = 0
+		AND (author_id IS NULL OR author_id IS NOT ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to look for newer messages: %w", err)
+	}
+	return id, nil
+}
+
+// LastMessageID is the id of the ticket's newest message the reader sees
+// (withInternal for agents), 0 when it has none: what a page shows as
+// "seen up to" for the send guard.
+func (d *DB) LastMessageID(ctx context.Context, ticketID int64, withInternal bool) (int64, error) {
+	var id int64
+	err := d.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_id = ? AND (internal = 0 OR ?)`,
+		ticketID, withInternal).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to read the last message: %w", err)
+	}
+	return id, nil
+}
+
+// NewerPublicMessage is newerPublicMessage for a reader: the first public
+// message after seen that authorID (0 for none) did not write, 0 for none.
+func (d *DB) NewerPublicMessage(ctx context.Context, ticketID, seen, authorID int64) (int64, error) {
+	var id int64
+	err := d.read.QueryRowContext(ctx, `SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = 0
+		AND (author_id IS NULL OR author_id <> ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("db: unable to look for newer messages: %w", err)
+	}
+	return id, nil
 }

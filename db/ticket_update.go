@@ -120,25 +120,9 @@ func (d *DB) ticketPatch(ctx context.Context, id int64, p TicketPatch, by Actor)
 			return insertEvent(tx, id, by, field, from, to, now)
 		}
 		if p.Status != nil && status != t.Status {
-			if !t.Status.CanMoveTo(status) {
-				return transitionConflict(t.Status, status)
-			}
-			if err := set("status", "status", string(t.Status), string(status), status); err != nil {
+			changed = true
+			if err := moveStatus(tx, &t, status, by, now); err != nil {
 				return err
-			}
-			t.Status = status
-			if status == StatusClosed {
-				// A closed ticket waits on nobody.
-				if _, err := tx.Exec(`UPDATE tickets SET awaiting = NULL WHERE id = ?`, id); err != nil {
-					return fmt.Errorf("db: unable to close the conversation: %w", err)
-				}
-				t.Awaiting = nil
-			}
-			kind := map[Status]string{StatusResolved: NotifyResolved, StatusClosed: NotifyClosed}[status]
-			if kind != "" {
-				if err := enqueue(tx, kind, id, 0, t.Email, t.Language, now); err != nil {
-					return err
-				}
 			}
 		}
 		if p.Category != nil {
@@ -164,7 +148,7 @@ func (d *DB) ticketPatch(ctx context.Context, id int64, p TicketPatch, by Actor)
 				// Tell the assignee, unless they assigned themselves.
 				if !(by.Type == "agent" && by.ID == *p.AssigneeID) {
 					if _, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, language, next_attempt_at, created_at)
-						SELECT ?, ?, email, 'en', ?, ? FROM users WHERE id = ?`, NotifyAssigned, id, now, now, *p.AssigneeID); err != nil {
+						SELECT ?, ?, email, `+agentLanguage+`, ?, ? FROM users WHERE id = ?`, NotifyAssigned, id, now, now, *p.AssigneeID); err != nil {
 						return fmt.Errorf("db: unable to enqueue assignment notice: %w", err)
 					}
 				}
@@ -194,6 +178,35 @@ func (d *DB) ticketPatch(ctx context.Context, id int64, p TicketPatch, by Actor)
 		return nil
 	}
 	return &t, patch, nil
+}
+
+// moveStatus moves t to status inside tx, as the workflow allows, with
+// its history line, and the requester's email a resolve or a close sends.
+// Shared by UpdateTicket and AddMessage's "send and set status", so that
+// both keep one set of rules.
+func moveStatus(tx *Tx, t *Ticket, status Status, by Actor, now Time) error {
+	if !t.Status.CanMoveTo(status) {
+		return transitionConflict(t.Status, status)
+	}
+	if _, err := tx.Exec(`UPDATE tickets SET status = ? WHERE id = ?`, status, t.ID); err != nil {
+		return fmt.Errorf("db: unable to update status: %w", err)
+	}
+	if err := insertEvent(tx, t.ID, by, "status", string(t.Status), string(status), now); err != nil {
+		return err
+	}
+	t.Status = status
+	if status == StatusClosed {
+		// A closed ticket waits on nobody.
+		if _, err := tx.Exec(`UPDATE tickets SET awaiting = NULL WHERE id = ?`, t.ID); err != nil {
+			return fmt.Errorf("db: unable to close the conversation: %w", err)
+		}
+		t.Awaiting = nil
+	}
+	kind := map[Status]string{StatusResolved: NotifyResolved, StatusClosed: NotifyClosed}[status]
+	if kind != "" {
+		return enqueue(tx, kind, t.ID, 0, t.Email, t.Language, now)
+	}
+	return nil
 }
 
 func transitionConflict(from, to Status) *Error {

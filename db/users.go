@@ -29,6 +29,9 @@ type User struct {
 	Role      string `json:"role"`
 	Active    bool   `json:"active"`
 	CreatedAt Time   `json:"createdAt"`
+	// Language is the desk language the agent chose ("en", "es"), ""
+	// for none; filled for the signed-in agent (SessionByID).
+	Language string `json:"-"`
 }
 
 // NewUser is an account to create.

@@ -40,7 +40,7 @@ func IsAllowedType(mime string) bool {
 // message, a message of the conversation, and the note of what an emailed
 // reply left out. Every other text field (names, subjects, categories,
 // file names, addresses) is one line.
-var multiLineFields = map[string]bool{"message": true, "body": true, "leftOut": true}
+var multiLineFields = map[string]bool{"message": true, "body": true, "leftOut": true, "signature": true}
 
 // text validates one free-text field: valid UTF-8, no NUL, 1..max characters
 // after trimming (0..max when optional), and, in a one-line field, no

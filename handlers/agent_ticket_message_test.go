@@ -104,8 +104,7 @@ func TestAgentTicketComposeRefused(t *testing.T) {
 		errField string // the field the message is beside; "-" for the form as a whole
 		checked  string // the audience radio checked on the page again
 	}{
-		{"ErrNoAudience", false, false, "", "Hello there", []part{png}, 422, "internal", ""},
-		{"ErrBadAudience", false, false, "maybe", "Hello there", nil, 422, "internal", ""},
+		{"ErrNoAudienceBodyRequired", false, false, "", "  ", []part{png}, 422, "body", "audience-public"},
 		{"ErrBodyRequired", false, false, "true", "   ", []part{png}, 422, "body", "audience-internal"},
 		{"ErrBadFileType", false, false, "false", "See attached", []part{{Name: "attachments", FileName: "page.html", Value: htmlBytes}}, 415, "attachments", "audience-public"},
 		{"ErrClosed", true, false, "false", "One more thing", []part{png}, 409, "-", "audience-public"},

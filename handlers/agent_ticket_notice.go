@@ -72,7 +72,12 @@ func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
 	switch n.Kind {
 	case "status":
 		return lang.T("ticket.notice.status", labelOr(lang, "status."+n.Value, n.Value)), nil
-	case "reply", "note", "details", "tags":
+	case "reply", "note":
+		if n.Value != "" {
+			return lang.T("composer.notice."+n.Kind+"Status", labelOr(lang, "status."+n.Value, n.Value)), nil
+		}
+		return lang.T("ticket.notice." + n.Kind), nil
+	case "details", "tags":
 		return lang.T("ticket.notice." + n.Kind), nil
 	case "merged":
 		return lang.T("ticket.notice.merged", lang.T("ticket.number", n.Value)), nil

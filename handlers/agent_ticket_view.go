@@ -83,6 +83,9 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 	if err := h.ticketMergeTags(c, t, &v); err != nil {
 		return agent.Ticket{}, err
 	}
+	if err := h.composeView(c, t, msgs, &v); err != nil {
+		return agent.Ticket{}, err
+	}
 	catLabels := map[string]string{}
 	for _, c := range cats {
 		catLabels[c.Name] = c.Label(string(lang))
@@ -117,8 +120,9 @@ func ticketThread(lang i18n.Lang, t db.Ticket, msgs []db.Message) ([]agent.Ticke
 	}
 	thread := []agent.TicketEntry{first}
 	for _, m := range msgs {
-		e := agent.TicketEntry{Kind: agent.EntryRequester, Author: m.Author.Name, Body: m.Body,
-			When: ticketStamp(lang, m.CreatedAt.Time)}
+		e := agent.TicketEntry{ID: m.ID, Kind: agent.EntryRequester, Author: m.Author.Name, Body: m.Body,
+			When:      ticketStamp(lang, m.CreatedAt.Time),
+			Formatted: m.Format == db.FormatMarkdown && m.Author.Type == db.AuthorAgent}
 		switch {
 		case m.Internal:
 			e.Kind = agent.EntryNote

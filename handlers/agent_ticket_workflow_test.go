@@ -178,9 +178,9 @@ func TestAgentTicketFormAddresses(t *testing.T) {
 	s := newTestServer(t)
 	c := s.createTicket(t, nil)
 	b := s.signIn(t, db.RoleAgent)
-	r := b.compose(t, c.ID, b.csrf(t), "", "no audience chosen")
+	r := b.compose(t, c.ID, b.csrf(t), "", "  ")
 	if r.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("compose without an audience: %d, want 422", r.StatusCode)
+		t.Fatalf("compose without a body: %d, want 422", r.StatusCode)
 	}
 	tests := []struct{ sub, want string }{
 		{"messages", ticketPath(c.ID) + "#compose"},

@@ -111,6 +111,8 @@ func (h *Handler) storeMessage(c *fiber.Ctx, ticketID int64, in db.NewMessage, f
 	m, err := h.db.AddMessage(c.UserContext(), ticketID, in, actor, h.cfg.MaxFiles)
 	if err != nil {
 		form.Discard()
+	} else if !in.Internal {
+		h.presence.posted(ticketID, m.ID, authorOf(m)) // the open pages' early warning
 	}
 	return m, err
 }

@@ -77,6 +77,8 @@ type Handler struct {
 	// Failed sign-ins: per account and client address, per address, and
 	// per account from anywhere (which only slows down, see agent_login.go).
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
+	// presence is who has which ticket open (agent_presence.go).
+	presence presenceHub
 }
 
 // jsonBodyLimit bounds every JSON body, which is held in memory while it
@@ -199,7 +201,7 @@ func (h *Handler) agentRoutes() []Route {
 		{"GET", "/agent/set-password/:token", Anyone, false, NoBody, h.setPasswordPage},
 		{"POST", "/agent/set-password/:token", Anyone, false, FormBody, h.setPassword},
 	}
-	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes(), h.macroRoutes(), h.settingsMacroRoutes()} {
+	for _, part := range [][]Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes(), h.macroRoutes(), h.settingsMacroRoutes(), h.composerRoutes()} {
 		routes = append(routes, part...)
 	}
 	routes = append(routes, h.ticketTagsRoutes()...)
@@ -251,5 +253,6 @@ func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
 	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
 	h.loginsByAccount = newThrottle(loginAccountSlow, loginWindow)
+	h.presence = newMemoryHub()
 	return h
 }

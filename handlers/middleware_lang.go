@@ -12,13 +12,17 @@ import (
 const langKey = "lang"
 
 // pageLanguage picks each page's language: ?lang= (the switch, then
-// remembered in a cookie), the cookie, Accept-Language, English. The API
+// remembered in a cookie), a signed-in agent's profile language, the
+// cookie, Accept-Language, English. The API
 // speaks English only and is left alone.
 func (h *Handler) pageLanguage(c *fiber.Ctx) error {
 	if isAPIPath(c.Path()) || strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
 	choice := c.Cookies(h.cookies.lang)
+	if p := principal(c); p != nil && p.User.Language != "" {
+		choice = p.User.Language // the agent's own choice (their profile)
+	}
 	if l, ok := i18n.Parse(c.Query("lang")); ok {
 		choice = string(l)
 		h.setCookie(c, h.cookies.lang, choice, 365*24*time.Hour)

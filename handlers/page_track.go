@@ -163,7 +163,7 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 		pm := pages.Message{Author: m.Author.Name, Body: m.Body, When: pageTime(lang, m.CreatedAt.Time, true), Kind: "you"}
 		switch m.Author.Type {
 		case db.AuthorAgent:
-			pm.Kind = "agent"
+			pm.Kind, pm.Formatted = "agent", m.Format == db.FormatMarkdown
 			v.Awaiting = false // support has answered
 			if pm.Author == "" || m.ByAPIKey() {
 				pm.Author = lang.T("track.support")

@@ -140,6 +140,35 @@ func TestTrackAPIKeyAuthor(t *testing.T) {
 	}
 }
 
+// TestTrackFormattedReply: an agent's reply written with the composer's
+// formatting shows formatted on the tracking page, as the agent previewed
+// it and as the email shows it, with raw HTML never passed through; a
+// requester's text that looks like formatting stays as written.
+func TestTrackFormattedReply(t *testing.T) {
+	s := newTestServer(t)
+	c, page := s.trackedTicket(t, nil)
+	if _, err := s.DB.AddMessage(t.Context(), c.ID, db.NewMessage{Format: db.FormatMarkdown,
+		Body: "Steps:\n\n1. Open **Bookings**\n2. Press <b>Refund</b>\n\n[help](https://help.kinconecta.com)"}, supportAgent, 20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.AddMessage(t.Context(), c.ID, db.NewMessage{Format: db.FormatMarkdown, Body: "I **did** that"},
+		db.Actor{Type: "requester", Name: "Ana"}, 20); err != nil {
+		t.Fatal(err)
+	}
+	d := html(t, s.newBrowser(t).get(t, page))
+	f := one(t, d, `[data-testid="formatted"]`)
+	if f.Find("ol li").Length() != 2 || text(f.Find("strong")) != "Bookings" || f.Find(`a[href="https://help.kinconecta.com"]`).Length() != 1 {
+		got, _ := f.Html()
+		t.Errorf("the agent's reply is not formatted: %s", got)
+	}
+	if f.Find("b").Length() != 0 {
+		t.Error("raw HTML in a formatted reply reached the page")
+	}
+	if d.Find(`[data-testid="formatted"]`).Length() != 1 || !strings.Contains(d.Text(), "I **did** that") {
+		t.Error("the requester's text was formatted")
+	}
+}
+
 func TestTrackFiles(t *testing.T) {
 	s := newTestServer(t)
 	b := s.newBrowser(t)

@@ -42,14 +42,12 @@ func init() {
 		"ticket.entryFiles":      {"Files", "Archivos"},
 
 		// The reply and note form.
-		"ticket.compose.title":        {"Reply or add a note", "Responder o añadir una nota"},
-		"ticket.compose.audience":     {"Who will see this?", "¿Quién lo verá?"},
-		"ticket.compose.public":       {"Reply to the requester", "Respuesta al solicitante"},
-		"ticket.compose.publicHint":   {"%s sees it on their ticket page and gets an email.", "%s la verá en la página de su ticket y recibirá un correo."},
-		"ticket.compose.internal":     {"Internal note", "Nota interna"},
-		"ticket.compose.internalHint": {"Only agents see it. The requester never does.", "Solo la ven los agentes. El solicitante nunca."},
-		"ticket.compose.body":         {"Message", "Mensaje"},
-		"ticket.compose.send":         {"Send", "Enviar"},
+		"ticket.compose.title":      {"Reply or add a note", "Responder o añadir una nota"},
+		"ticket.compose.audience":   {"Who will see this?", "¿Quién lo verá?"},
+		"ticket.compose.public":     {"Reply to the requester", "Respuesta al solicitante"},
+		"ticket.compose.publicHint": {"%s sees it on their ticket page and gets an email.", "%s la verá en la página de su ticket y recibirá un correo."},
+		"ticket.compose.internal":   {"Internal note", "Nota interna"},
+		"ticket.compose.body":       {"Message", "Mensaje"},
 
 		// The requester card.
 		"ticket.requester":          {"Requester", "Solicitante"},
@@ -98,7 +96,6 @@ func init() {
 		"ticket.notice.note":    {"Your internal note was added. The requester does not see it.", "Tu nota interna se ha añadido. El solicitante no la ve."},
 		"ticket.notice.status":  {"The status is now %s.", "El estado ahora es %s."},
 		"ticket.notice.details": {"The details were saved.", "Se han guardado los detalles."},
-		"ticket.err.audience":   {"Choose whether this is a reply to the requester or an internal note", "Elige si es una respuesta al solicitante o una nota interna"},
 		"ticket.err.closed":     {"This ticket was closed, so it takes no more messages. Your text is below if you want to keep it.", "Este ticket se ha cerrado y no admite más mensajes. Tu texto está abajo por si quieres conservarlo."},
 		"ticket.err.final":      {"This ticket is closed, and closed is final: it cannot change any more.", "Este ticket está cerrado, y cerrado es definitivo: ya no puede cambiar."},
 		"ticket.err.move":       {"A ticket that is %s can only move to: %s. It may have changed since you opened the page.", "Un ticket en estado %s solo puede pasar a: %s. Puede haber cambiado desde que abriste la página."},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/internal/richtext"
 	"github.com/kinconecta/helpdesk/mail/templates"
 )
 
@@ -47,6 +48,11 @@ func (c *composer) toRequester(ctx context.Context, n db.Notification, t db.Tick
 			author = w.Signature
 		}
 		quote = &templates.Quote{Label: fmt.Sprintf(w.AgentReplyIntro, author, t.ID), Body: m.Body}
+		if m.Format == db.FormatMarkdown {
+			// The same renderer as the desk's page: the email shows what
+			// the agent saw in the preview.
+			quote.HTML = richtext.HTML(m.Body)
+		}
 		if len(m.Attachments) > 0 {
 			files = &templates.Files{Label: w.AgentReplyFiles}
 			for _, a := range m.Attachments {

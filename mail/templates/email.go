@@ -3,7 +3,10 @@
 // two parts of a message always say the same thing.
 package templates
 
-import "strings"
+import (
+	"html/template"
+	"strings"
+)
 
 // Email is what one notification says, in the order it says it. Every
 // string is already in the reader's language; user text is plain text and
@@ -24,10 +27,13 @@ type Email struct {
 	Footer    []string // small print
 }
 
-// Quote is a message from the thread.
+// Quote is a message from the thread. HTML, when set, is Body already
+// rendered by internal/richtext (an agent's formatted reply): the HTML
+// part shows it, the text part shows Body, its readable source.
 type Quote struct {
 	Label string
 	Body  string
+	HTML  template.HTML
 }
 
 // Files lists attachment names under a label.

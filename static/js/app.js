@@ -185,13 +185,15 @@
     function fail(msg) {
       sending = false;
       submit.disabled = false;
-      submit.textContent = submit.getAttribute('data-label');
+      submit.innerHTML = label;
       wrap.classList.add('hidden');
       status.textContent = msg;
       status.classList.remove('hidden');
     }
 
-    submit.setAttribute('data-label', submit.textContent.trim());
+    // The label is markup of ours (the composer's changes with its
+    // audience): kept whole, to put back after a failure.
+    var label = submit.innerHTML;
 
     form.addEventListener('submit', function (e) {
       e.preventDefault();
@@ -199,6 +201,9 @@
       sending = true;
       status.classList.add('hidden');
       var data = new FormData(form);
+      // The button pressed may carry a value of its own ("send and
+      // resolve"), which FormData leaves out.
+      if (e.submitter && e.submitter.name) data.append(e.submitter.name, e.submitter.value);
       if (input) {
         data.delete(input.name);
         files.forEach(function (f) { data.append(input.name, f, f.name); });

@@ -83,6 +83,7 @@ const (
 
 // TicketEntry is one message of the thread.
 type TicketEntry struct {
+	ID     int64 // the message's id; 0 for the request itself
 	Kind   string
 	Author string
 	// From is the sender's address when it is not the ticket's requester
@@ -91,6 +92,9 @@ type TicketEntry struct {
 	Body  string
 	When  Stamp
 	Files []TicketFile
+	// Formatted marks an agent's message written with the composer's
+	// formatting (internal/richtext); anything else is shown as written.
+	Formatted bool
 }
 
 // TicketFile is an attachment as the desk offers it.
@@ -135,21 +139,6 @@ type TicketDetails struct {
 	Errors   components.Errors
 }
 
-// TicketCompose is the reply and note form, re-shown with what was typed
-// when it was refused.
-type TicketCompose struct {
-	Body string
-	// Internal is the chosen audience: "false" (the requester), "true"
-	// (agents only) or "" when nothing was chosen yet. There is no default:
-	// a note must never go out as a reply by oversight.
-	Internal     string
-	Errors       components.Errors
-	FilesNotKept bool
-	MaxFileBytes int64
-	FilesLeft    int
-	Accept       []string
-}
-
 func (t Ticket) lang() i18n.Lang { return t.Frame.Lang }
 
 // number is the ticket's number as people read it: "#12", "n.º 12".
@@ -171,13 +160,6 @@ func (t Ticket) path(parts ...string) string {
 		p += "/" + s
 	}
 	return p
-}
-
-func (t Ticket) bodyField() components.Field {
-	return components.Field{
-		Lang: t.lang(), Name: "body", Type: "textarea", Rows: 6, Required: true,
-		Label: t.lang().T("ticket.compose.body"), Value: t.Compose.Body, Error: t.Compose.Errors.For("body"),
-	}
 }
 
 func (t Ticket) upload() components.Upload {
@@ -266,10 +248,6 @@ func closeSummaryClass(primary bool) string {
 }
 
 func checkedIf(value, current string) bool { return value == current }
-
-// composeClass frames the form in the notes' amber while "internal note"
-// is chosen, in the browser (the :has selector) without a script.
-const composeClass = "card space-y-5 border-2 has-[#internal-note:checked]:border-amber-500 has-[#internal-note:checked]:bg-amber-50"
 
 // ticketURL is a ticket's workspace.
 func ticketURL(id int64) string { return "/agent/tickets/" + strconv.FormatInt(id, 10) }

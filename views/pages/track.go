@@ -55,10 +55,13 @@ type Message struct {
 	// requester), "other" (someone else writing by email on the
 	// requester's side, such as a spouse in CC), "agent", or "system" (the
 	// helpdesk's own notes, such as a file that was left out).
-	Kind  string
-	Body  string
-	When  Time
-	Files []File
+	Kind string
+	Body string
+	// Formatted marks an agent's reply written with the desk composer's
+	// formatting (internal/richtext), rendered as the agent previewed it.
+	Formatted bool
+	When      Time
+	Files     []File
 }
 
 // File is an attachment the requester may open.

@@ -1,0 +1,66 @@
+package i18n
+
+// The ticket workspace's composer and presence, and the agent's profile.
+func init() {
+	addStrings(map[string][2]string{
+		// Presence: who else has the ticket open.
+		"composer.viewing":    {"%s is viewing this ticket", "%s está viendo este ticket"},
+		"composer.replying":   {"%s is replying", "%s está respondiendo"},
+		"composer.news":       {"A new message arrived while you were reading.", "Ha llegado un mensaje nuevo mientras leías."},
+		"composer.newsReload": {"Show it (your draft is kept)", "Mostrarlo (tu borrador se conserva)"},
+
+		// The composer.
+		"composer.internalHint":   {"Only agents see it", "Solo lo ven los agentes"},
+		"composer.noteBanner":     {"Internal note: the requester will not see this", "Nota interna: el solicitante no la verá"},
+		"composer.formatHint":     {"Formatting: **bold**, - lists, 1. numbered lists, [link](https://…), `code`. A blank line starts a new paragraph.", "Formato: **negrita**, - listas, 1. listas numeradas, [enlace](https://…), `código`. Una línea en blanco empieza un párrafo nuevo."},
+		"composer.signatureAdded": {"Your signature is added below the reply:", "Tu firma se añade debajo de la respuesta:"},
+		"composer.previewTitle":   {"Preview, as the requester will see it", "Vista previa, como la verá el solicitante"},
+		"composer.preview":        {"Preview", "Vista previa"},
+		"composer.sendReply":      {"Send reply", "Enviar respuesta"},
+		"composer.addNote":        {"Add internal note", "Añadir nota interna"},
+		"composer.sendAnd":        {"Send and…", "Enviar y…"},
+		"composer.sendAndMenu":    {"Send and set a status", "Enviar y cambiar el estado"},
+		"composer.sendAndSet":     {"Send and mark as %s", "Enviar y marcar como %s"},
+		"composer.keys":           {"Alt+R: reply · Alt+N: internal note · Ctrl+Enter: send", "Alt+R: respuesta · Alt+N: nota interna · Ctrl+Intro: enviar"},
+		"composer.stale":          {"A new message arrived since you opened this ticket", "Ha llegado un mensaje nuevo desde que abriste este ticket"},
+		"composer.staleHelp": {"Nothing was sent. Read it below; your text is kept. Change it if needed, then send it anyway.",
+			"No se ha enviado nada. Léelo abajo; tu texto se conserva. Cámbialo si hace falta y envíalo de todos modos."},
+		"composer.sendAnyway":         {"Send anyway", "Enviar de todos modos"},
+		"composer.notice.replyStatus": {"Reply sent; the ticket is now %s.", "Respuesta enviada; el ticket está ahora en %s."},
+		"composer.notice.noteStatus":  {"Internal note added; the ticket is now %s.", "Nota interna añadida; el ticket está ahora en %s."},
+
+		// The profile.
+		"profile.link":             {"Your profile (%s)", "Tu perfil (%s)"},
+		"profile.title":            {"Your profile", "Tu perfil"},
+		"profile.details":          {"Name, signature and language", "Nombre, firma e idioma"},
+		"profile.email":            {"You sign in as %s.", "Inicias sesión como %s."},
+		"profile.name":             {"Name", "Nombre"},
+		"profile.nameHint":         {"Requesters see your replies signed with this name.", "Los solicitantes ven tus respuestas firmadas con este nombre."},
+		"profile.signature":        {"Signature", "Firma"},
+		"profile.signatureHint":    {"Added below your public replies (not your internal notes). Up to 500 characters; the composer's formatting works here.", "Se añade debajo de tus respuestas públicas (no de tus notas internas). Hasta 500 caracteres; admite el formato del editor."},
+		"profile.language":         {"Language", "Idioma"},
+		"profile.languageHint":     {"The desk's language for you, and the language of the emails the helpdesk sends you.", "El idioma del escritorio para ti y el de los correos que te envía el helpdesk."},
+		"profile.language.browser": {"As my browser asks (emails in English)", "El que pida mi navegador (correos en inglés)"},
+		"profile.language.en":      {"English", "English (inglés)"},
+		"profile.language.es":      {"Español (Spanish)", "Español"},
+		"profile.save":             {"Save", "Guardar"},
+		"profile.password":         {"Password", "Contraseña"},
+		"profile.passwordExplain":  {"Changing it signs you out everywhere else.", "Cambiarla cierra tu sesión en todos los demás sitios."},
+		"profile.current":          {"Current password", "Contraseña actual"},
+		"profile.newPassword":      {"New password", "Contraseña nueva"},
+		"profile.passwordHint":     {"10 to 72 characters.", "De 10 a 72 caracteres."},
+		"profile.passwordSave":     {"Change password", "Cambiar la contraseña"},
+		"profile.sessions":         {"Sessions", "Sesiones"},
+		"profile.sessionsCount":    {"Signed in sessions, this one included: %s.", "Sesiones abiertas, incluida esta: %s."},
+		"profile.sessionsEnd":      {"Sign out my other sessions", "Cerrar mis otras sesiones"},
+		"profile.notice.saved":     {"Your profile was saved.", "Se ha guardado tu perfil."},
+		"profile.notice.password":  {"Your password was changed; your other sessions were signed out.", "Se ha cambiado tu contraseña; tus otras sesiones se han cerrado."},
+		"profile.notice.sessions":  {"Your other sessions were signed out.", "Se han cerrado tus otras sesiones."},
+		"profile.err.name":         {"Enter your name (up to 120 characters, one line).", "Escribe tu nombre (hasta 120 caracteres, en una línea)."},
+		"profile.err.signature":    {"The signature can be up to 500 characters of text.", "La firma puede tener hasta 500 caracteres de texto."},
+		"profile.err.language":     {"Choose one of the languages offered.", "Elige uno de los idiomas ofrecidos."},
+		"profile.err.current":      {"That is not your current password.", "Esa no es tu contraseña actual."},
+		"profile.err.password":     {"The new password must be 10 to 72 characters.", "La contraseña nueva debe tener de 10 a 72 caracteres."},
+		"profile.err.tooMany":      {"Too many wrong passwords. Wait a few minutes and try again.", "Demasiadas contraseñas incorrectas. Espera unos minutos y vuelve a intentarlo."},
+	})
+}
