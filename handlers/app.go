@@ -40,6 +40,11 @@ type Config struct {
 	// BodyRateGrace is how long a body may take before BodyMinRate
 	// applies; 0 means DefaultBodyRateGrace.
 	BodyRateGrace time.Duration
+	// UnderPressure reports whether the server holds nearly as many
+	// connections as it may (connlimit.Listener.Pressed); while it does,
+	// BodyMinRate applies after PressureTimeout instead of BodyRateGrace.
+	// nil means never.
+	UnderPressure func() bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for the sign-in throttles and the rate limit; empty
 	// means the connection's own address is the client.
@@ -66,6 +71,13 @@ const (
 	DefaultBodyMinRate   = 1 << 10
 	DefaultBodyRateGrace = time.Minute
 )
+
+// PressureTimeout is how long a slow client gets while the server is
+// under pressure (Config.UnderPressure): to send its headers, to go
+// silent, and before the body rate applies. Any client on a working
+// network sends its headers in one packet and a body at well over
+// 1 KiB/s from the start; those that do not are what fills the server.
+const PressureTimeout = 5 * time.Second
 
 // Handler holds what every handler shares.
 type Handler struct {
