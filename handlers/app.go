@@ -264,7 +264,7 @@ func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	h.sessions = &sqliteStore{db: store, secure: h.secure()}
 	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
 	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
-	h.loginsByAccount = newThrottle(loginAccountSlow, loginWindow)
+	h.loginsByAccount = newSlowdown(loginAccountSlow, loginWindow)
 	h.presence = newMemoryHub()
 	return h
 }
