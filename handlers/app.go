@@ -91,6 +91,8 @@ type Handler struct {
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
 	// presence is who has which ticket open (agent_presence.go).
 	presence presenceHub
+	// table matches a request's headers to its route (route_match.go).
+	table routeTable
 }
 
 // jsonBodyLimit bounds every JSON body, which is held in memory while it
@@ -111,6 +113,7 @@ const (
 // New builds the application with every route.
 func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	h := newHandler(cfg, store, files)
+	h.table = newRouteTable(h.routes())
 	app := fiber.New(fiber.Config{
 		AppName:      "helpdesk",
 		ErrorHandler: h.errorHandler,
