@@ -150,11 +150,12 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		c := app.AcquireCtx(fctx)
 		defer app.ReleaseCtx(c)
 		fctx.SetUserValue(unparsedKey, true)
+		setSecurityHeaders(c, h.secure())
 		if h.errorHandler(c, serverError(err)) != nil {
 			fctx.SetStatusCode(fiber.StatusInternalServerError)
 		}
 	}
-	srv.Handler = h.serveRequest(srv.Handler)
+	srv.Handler = h.serveRequest(h.screenRequest(app, srv.Handler))
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	// Security headers first, so that refusals carry them too.
