@@ -11,6 +11,7 @@ import (
 // through Pressed), so that places free up for others: 600 connections
 // each sending a body at a byte every half second filled the cap, and
 // with a minute of grace for the body rate they held it in turns.
+
 // SetPressureTimeout makes every read deadline the server sets on a
 // connection (for its next request's headers, between requests, between a
 // body's bytes) at most d away while the listener is under pressure; 0,
