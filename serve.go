@@ -195,6 +195,9 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	defer notifier.Stop() // before store.Close: the worker records what it sent
 
+	// The listener, made below once the address is bound, tells the web
+	// layer when it is under pressure.
+	var conns *connlimit.Listener
 	app := handlers.New(handlers.Config{
 		BaseURL:         cfg.baseURL,
 		MaxFileBytes:    int64(cfg.maxFileMB) << 20,
@@ -205,6 +208,7 @@ func serve(args []string, stderr io.Writer) error {
 		BodyIdleTimeout: cfg.bodyIdleTimeout,
 		BodyMinRate:     int64(cfg.bodyMinRate),
 		TrustedProxies:  cfg.trustedProxies,
+		UnderPressure:   func() bool { return conns != nil && conns.Pressed() },
 	}, store, files)
 
 	sig := make(chan os.Signal, 1)
@@ -221,7 +225,8 @@ func serve(args []string, stderr io.Writer) error {
 	if warning := baseURLMismatch(cfg.baseURL, ln.Addr()); warning != "" {
 		log.Warn(warning, "base_url", cfg.baseURL, "listening", ln.Addr().String())
 	}
-	conns := connlimit.New(ln, connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}, log)
+	conns = connlimit.New(ln, connlimit.Limits{Total: webConns, PerClient: cfg.maxConnsPerIP}, log)
+	conns.SetPressureTimeout(handlers.PressureTimeout)
 	limits := conns.Limits()
 	// fasthttp tells which connections wait between requests: those are
 	// what the listener closes, the longest idle first, to admit a new

@@ -77,8 +77,12 @@ func (v *Invalid) text(field, value string, max int, required bool) (string, boo
 // email validates an address: a bare addr-spec with a dotted domain.
 func (v *Invalid) email(field, value string) string {
 	value, ok := v.text(field, value, MaxEmailLen, true)
-	if ok && !ValidEmail(value) {
+	switch {
+	case !ok:
+	case !validEmailSyntax(value):
 		v.Add(field, "must be a valid email address")
+	case emailTrouble(value) != "":
+		v.Add(field, emailTrouble(value))
 	}
 	return value
 }
@@ -87,8 +91,15 @@ func (v *Invalid) email(field, value string) string {
 // a mailbox on a domain. Address literals (ana@[93.184.216.34]) and bare
 // IP addresses name a machine, which no requester's mailbox is on, and
 // would give one inbox spellings the confirmation limits cannot tell
-// apart; a top-level domain is never all digits (RFC 3696 §2).
+// apart; a top-level domain is never all digits (RFC 3696 §2). Nor may
+// it hold an invisible character or a domain strict IDNA refuses
+// (emailTrouble).
 func ValidEmail(s string) bool {
+	return validEmailSyntax(s) && emailTrouble(s) == ""
+}
+
+// validEmailSyntax is ValidEmail but for emailTrouble.
+func validEmailSyntax(s string) bool {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
 		return false

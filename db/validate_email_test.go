@@ -1,6 +1,9 @@
 package db
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestValidEmail: a requester has a mailbox on a domain. Address literals
 // and bare IP addresses name a machine, not a domain, and are refused;
@@ -30,6 +33,21 @@ func TestValidEmail(t *testing.T) {
 		{"ErrDisplayName", "Ana <ana@example.com>", false},
 		{"ErrNoLocal", "@example.com", false},
 		{"ErrSpace", "ana maria@example.com", false},
+		{"ErrZWJInDomain", "victim@EXA\u200dMPLE.com", false},
+		{"ErrZWSPInDomain", "victim@exa\u200bmple.com", false},
+		{"ErrZWSPInLocal", "vic\u200btim@example.com", false},
+		{"ErrSoftHyphenInLocal", "vic\u00adtim@example.com", false},
+		{"ErrRLOInLocal", "vic\u202etim@example.com", false},
+		{"ErrBOM", "\ufeffvictim@example.com", false},
+		{"ErrVariationSelector", "victim\ufe0f@example.com", false},
+		{"ErrHangulFiller", "victim\u3164@example.com", false},
+		{"ErrInvalidPunycode", "a@xn--.com", false},
+		{"ErrInvalidPunycodeLabel", "a@xn--a.com", false},
+		{"ErrUnderscoreDomain", "a@mail_server.example.com", false},
+		{"OKLabel63", "a@" + strings.Repeat("b", 63) + ".com", true},
+		{"ErrLabel64", "a@" + strings.Repeat("b", 64) + ".com", false},
+		{"OKLocal64", strings.Repeat("a", 64) + "@example.com", true},
+		{"ErrLocal65", strings.Repeat("a", 65) + "@example.com", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ValidEmail(tc.email); got != tc.want {

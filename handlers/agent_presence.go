@@ -74,7 +74,9 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no") // proxies pass each event on at once
-	c.Context().SetBodyStreamWriter(func(out *bufio.Writer) {
+	// Paced without a minimum rate: the pings keep a reading page's
+	// connection, and one that reads nothing is let go (streamWriter).
+	h.streamWriter(c, func(out *bufio.Writer) {
 		defer h.presence.leave(w)
 		ping := time.NewTicker(presencePing)
 		defer ping.Stop()
@@ -113,7 +115,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 				fmt.Fprint(out, ": ping\n\n")
 			}
 		}
-	})
+	}, false)
 	return nil
 }
 

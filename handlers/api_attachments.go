@@ -95,7 +95,8 @@ func (h *Handler) sendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages boo
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	return c.SendStream(f, int(a.FileSize))
+	h.streamBody(c, f, int(a.FileSize), true)
+	return nil
 }
 
 // deleteAttachment handles DELETE /api/support-tickets/{id}/attachments/{attachmentId}.

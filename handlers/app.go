@@ -40,6 +40,11 @@ type Config struct {
 	// BodyRateGrace is how long a body may take before BodyMinRate
 	// applies; 0 means DefaultBodyRateGrace.
 	BodyRateGrace time.Duration
+	// UnderPressure reports whether the server holds nearly as many
+	// connections as it may (connlimit.Listener.Pressed); while it does,
+	// BodyMinRate applies after PressureTimeout instead of BodyRateGrace.
+	// nil means never.
+	UnderPressure func() bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client, for the sign-in throttles and the rate limit; empty
 	// means the connection's own address is the client.
@@ -67,6 +72,13 @@ const (
 	DefaultBodyRateGrace = time.Minute
 )
 
+// PressureTimeout is how long a slow client gets while the server is
+// under pressure (Config.UnderPressure): to send its headers, to go
+// silent, and before the body rate applies. Any client on a working
+// network sends its headers in one packet and a body at well over
+// 1 KiB/s from the start; those that do not are what fills the server.
+const PressureTimeout = 5 * time.Second
+
 // Handler holds what every handler shares.
 type Handler struct {
 	cfg      Config
@@ -79,6 +91,8 @@ type Handler struct {
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
 	// presence is who has which ticket open (agent_presence.go).
 	presence presenceHub
+	// table matches a request's headers to its route (route_match.go).
+	table routeTable
 }
 
 // jsonBodyLimit bounds every JSON body, which is held in memory while it
@@ -99,6 +113,7 @@ const (
 // New builds the application with every route.
 func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	h := newHandler(cfg, store, files)
+	h.table = newRouteTable(h.routes())
 	app := fiber.New(fiber.Config{
 		AppName:      "helpdesk",
 		ErrorHandler: h.errorHandler,
@@ -135,11 +150,12 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		c := app.AcquireCtx(fctx)
 		defer app.ReleaseCtx(c)
 		fctx.SetUserValue(unparsedKey, true)
+		setSecurityHeaders(c, h.secure())
 		if h.errorHandler(c, serverError(err)) != nil {
 			fctx.SetStatusCode(fiber.StatusInternalServerError)
 		}
 	}
-	srv.Handler = h.serveRequest(srv.Handler)
+	srv.Handler = h.serveRequest(h.screenRequest(app, srv.Handler))
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	// Security headers first, so that refusals carry them too.
@@ -252,7 +268,7 @@ func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	h.sessions = &sqliteStore{db: store, secure: h.secure()}
 	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
 	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
-	h.loginsByAccount = newThrottle(loginAccountSlow, loginWindow)
+	h.loginsByAccount = newSlowdown(loginAccountSlow, loginWindow)
 	h.presence = newMemoryHub()
 	return h
 }

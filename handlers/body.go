@@ -63,6 +63,9 @@ type bodyReader struct {
 	idle    time.Duration
 	minRate int64 // bytes a second on average, after grace; 0 for none
 	grace   time.Duration
+	// pressed, when set, shortens grace to PressureTimeout while it
+	// reports true (Config.UnderPressure).
+	pressed func() bool
 	start   time.Time
 	left    int64 // declared bytes not yet read; -1 for a chunked body
 	read    int64
@@ -76,7 +79,7 @@ func (h *Handler) newBodyReader(fctx *fasthttp.RequestCtx) *bodyReader {
 		return nil
 	}
 	return &bodyReader{stream: s, conn: fctx.Conn(), idle: h.cfg.BodyIdleTimeout,
-		minRate: h.cfg.BodyMinRate, grace: h.cfg.BodyRateGrace, start: fctx.Time(),
+		minRate: h.cfg.BodyMinRate, grace: h.cfg.BodyRateGrace, pressed: h.cfg.UnderPressure, start: fctx.Time(),
 		left: max(int64(fctx.Request.Header.ContentLength()), -1)}
 }
 
@@ -137,7 +140,11 @@ func (b *bodyReader) deadline(now time.Time) (time.Time, bool) {
 	}
 	paid := time.Duration(b.read/b.minRate)*time.Second +
 		time.Duration(b.read%b.minRate)*time.Second/time.Duration(b.minRate)
-	byRate := b.start.Add(max(b.grace, paid))
+	grace := b.grace
+	if b.pressed != nil && b.pressed() {
+		grace = min(grace, PressureTimeout)
+	}
+	byRate := b.start.Add(max(grace, paid))
 	if byRate.Before(idle) {
 		return byRate, true
 	}

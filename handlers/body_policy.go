@@ -160,22 +160,23 @@ func (h *Handler) continueBody(hdr *fasthttp.RequestHeader) bool {
 	return true
 }
 
-// takenByNoRoute reports, from its headers, a request body no route takes:
-// an ambiguous length, a method without a body (only POST and PATCH routes
-// take one), a Content-Encoding, a length over the largest body of any
-// route, or a type no route reads.
+// takenByNoRoute reports, from its headers, a request body the route it
+// reaches would refuse: an ambiguous length, a Content-Encoding, no route
+// for its method and path, or a type or length that route does not take
+// (so a 100 MB multipart body to the sign-in form, or 1 MB of JSON to a
+// route that takes 160 KiB, is never asked for).
 func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
 	n := int64(hdr.ContentLength())
 	if n == 0 || n == -2 {
 		return false
 	}
-	mt, _, _ := mime.ParseMediaType(string(hdr.ContentType()))
-	method := string(hdr.Method())
-	return framingError(hdr) != nil ||
-		(method != fiber.MethodPost && method != fiber.MethodPatch) ||
-		contentCoding(hdr.Peek(fiber.HeaderContentEncoding)) != "" ||
-		n > h.maxMultipartBody() ||
-		(mt != fiber.MIMEApplicationForm && mt != fiber.MIMEApplicationJSON && mt != fiber.MIMEMultipartForm)
+	if framingError(hdr) != nil || contentCoding(hdr.Peek(fiber.HeaderContentEncoding)) != "" {
+		return true
+	}
+	b, found := h.table.match(string(hdr.Method()), requestPath(hdr))
+	mt, params, _ := mime.ParseMediaType(string(hdr.ContentType()))
+	limit, ok := h.bodyLimit(b, strings.ToLower(mt), params)
+	return !found || !ok || n > limit
 }
 
 // acceptBody refuses, from the headers alone, a body the route does not

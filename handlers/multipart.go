@@ -134,7 +134,7 @@ func (f filePart) Read(p []byte) (int, error) {
 }
 
 func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *multipartForm, fileField string, maxFiles int) error {
-	parts, text := 0, 0
+	parts, text, headers := 0, 0, 0
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -144,8 +144,12 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBud
 			return &filestore.ReadError{Err: err}
 		}
 		name := part.FormName()
+		isFile := name == fileField && part.FileName() != ""
+		if headers += partHeaderBytes(part.Header); headers > partHeaderAllowance(len(form.Files), isFile) {
+			return errPartHeaders
+		}
 		switch {
-		case name == fileField && part.FileName() != "":
+		case isFile:
 			if len(form.Files) == 0 {
 				if err := h.checkFormCSRF(c, form.Values); err != nil {
 					return err
@@ -180,8 +184,8 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBud
 }
 
 // malformed keeps domain errors as they are, turns a failure to read the
-// client's body into its answer (readFailure), and leaves anything else
-// (the disk) an internal error.
+// client's body into its answer (readFailure, multipartFailure), and
+// leaves anything else (the disk) an internal error.
 func malformed(err error) error {
 	var de *db.Error
 	var re *filestore.ReadError
@@ -191,7 +195,7 @@ func malformed(err error) error {
 	case errors.Is(err, errBodyStalled), errors.Is(err, errBodyTooSlow):
 		return readFailure(err)
 	case errors.As(err, &re):
-		return db.Errorf(db.EBADREQUEST, "unable to read the upload: %v", re.Err)
+		return multipartFailure(re.Err)
 	}
 	return err
 }

@@ -120,7 +120,7 @@ func TestSmuggledRequestNeverRuns(t *testing.T) {
 		{"BodyOnNoBodyRoute", form("GET", "/healthz", "text/plain", 20000), http.StatusRequestEntityTooLarge, 0, true},
 		{"SmallBodyOnNoBodyRoute", form("GET", "/healthz", "text/plain", len(smuggled)), http.StatusRequestEntityTooLarge, 0, true},
 		{"TypeRefused", form("POST", "/api/support-tickets", "text/plain", 20000), http.StatusUnsupportedMediaType, 0, true},
-		{"UnknownMethod", form("BREW", "/api/support-tickets", "application/json", 20000), http.StatusBadRequest, 0, true},
+		{"UnknownMethod", form("BREW", "/api/support-tickets", "application/json", 20000), http.StatusMethodNotAllowed, 0, true},
 		{"LargeRest", fmt.Sprintf("POST /agent/bulk HTTP/1.1\r\nHost: helpdesk.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
 			"Content-Length: %d\r\n\r\n%s", len(large), large), http.StatusSeeOther, 0, false},
 		{"MultipartEpilogue", fmt.Sprintf("POST /api/support-tickets HTTP/1.1\r\nHost: helpdesk.test\r\nContent-Type: %s\r\n"+

@@ -16,13 +16,25 @@ import (
 type throttle struct {
 	mu       sync.Mutex
 	max      int
+	keep     int // attempts remembered per key, at least max
 	window   time.Duration
 	failures map[string][]time.Time
 	now      func() time.Time
 }
 
 func newThrottle(max int, window time.Duration) *throttle {
-	return &throttle{max: max, window: window, failures: map[string][]time.Time{}, now: time.Now}
+	return &throttle{max: max, keep: max, window: window, failures: map[string][]time.Time{}, now: time.Now}
+}
+
+// newSlowdown is a throttle whose keys are never refused (take, not
+// reserve), only told how many attempts came before. It remembers twice
+// max: with only max, an attempt in flight pushed the oldest failure out,
+// and a right password giving its own attempt back then left max-1, so the
+// attacker's next guess skipped the slowdown (issue 8, re-tested).
+func newSlowdown(max int, window time.Duration) *throttle {
+	t := newThrottle(max, window)
+	t.keep = 2 * max
+	return t
 }
 
 // reserve counts an attempt for key unless key already has max within the
@@ -68,10 +80,10 @@ func (t *throttle) giveBack(key string, at time.Time) {
 func (t *throttle) addLocked(key string) time.Time {
 	at := t.now()
 	recent := append(t.failures[key], at)
-	if len(recent) > t.max {
-		// Only the last max attempts decide: a key failing without end
-		// (an account under a botnet) keeps a bounded list.
-		recent = append(recent[:0], recent[len(recent)-t.max:]...)
+	if len(recent) > t.keep {
+		// Only the last attempts decide: a key failing without end (an
+		// account under a botnet) keeps a bounded list.
+		recent = append(recent[:0], recent[len(recent)-t.keep:]...)
 	}
 	t.failures[key] = recent
 	if len(t.failures) > 100000 {

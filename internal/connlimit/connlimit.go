@@ -115,12 +115,16 @@ type Listener struct {
 	byClient map[string]int
 
 	acceptFailed, totalRefused, clientRefused, idleClosed *rateLimitedLog
+
+	log             *slog.Logger
+	pressureTimeout time.Duration
+	pressed         atomic.Bool // see Pressed
 }
 
 // New wraps ln, applying limits.Effective(); log receives the
 // rate-limited warnings.
 func New(ln net.Listener, limits Limits, log *slog.Logger) *Listener {
-	return &Listener{Listener: ln, limits: limits.Effective(), closed: make(chan struct{}),
+	return &Listener{Listener: ln, limits: limits.Effective(), closed: make(chan struct{}), log: log,
 		conns: map[*conn]struct{}{}, byClient: map[string]int{},
 		acceptFailed: &rateLimitedLog{log: log, countKey: "failures",
 			msg: "accepting connections failed; retrying"},
@@ -198,6 +202,7 @@ func (l *Listener) admit(c net.Conn) *conn {
 		tc := &conn{Conn: c, l: l, client: client}
 		l.conns[tc] = struct{}{}
 		l.byClient[client]++
+		l.notePressureLocked()
 		l.mu.Unlock()
 		if idle != nil {
 			// A plain close: to the client it is a kept-alive connection
@@ -255,6 +260,7 @@ func (l *Listener) forgetLocked(c *conn) {
 	if l.byClient[c.client]--; l.byClient[c.client] <= 0 {
 		delete(l.byClient, c.client)
 	}
+	l.notePressureLocked()
 }
 
 // Close stops Accept, also while it waits to retry, and logs the
