@@ -10,11 +10,11 @@ import (
 // page's language), its section, and who is signed in. Desk pages are
 // private: no search engine, no shared cache.
 func (h *Handler) frameMeta(c *fiber.Ctx, title string, nav agent.Nav) agent.FrameMeta {
-	p := principal(c)
-	meta := pageMeta(c, title)
+	p := PrincipalOf(c)
+	meta := PageMeta(c, title)
 	meta.Private, meta.Wide = true, true
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	m := agent.FrameMeta{Meta: meta, CSRF: h.csrfToken(c), Active: nav}
+	m := agent.FrameMeta{Meta: meta, CSRF: h.CSRFToken(c), Active: nav}
 	if p != nil {
 		m.UserName, m.IsAdmin = p.Actor.Name, p.Role == "admin"
 	}

@@ -27,18 +27,18 @@ const (
 
 // loginPage handles GET /agent/login.
 func (h *Handler) loginPage(c *fiber.Ctx) error {
-	if principal(c).IsAgent() {
+	if PrincipalOf(c).IsAgent() {
 		return c.Redirect("/agent", fiber.StatusSeeOther)
 	}
 	return h.renderLogin(c, fiber.StatusOK, "", "")
 }
 
 func (h *Handler) renderLogin(c *fiber.Ctx, status int, email, msg string) error {
-	meta := pageMeta(c, pageLang(c).T("agent.login.title"))
+	meta := PageMeta(c, PageLang(c).T("agent.login.title"))
 	meta.Private = true
-	return render(c, status, agent.LoginPage(agent.Login{
+	return Render(c, status, agent.LoginPage(agent.Login{
 		Meta: meta,
-		CSRF: h.csrfToken(c), Next: safeNext(loginNext(c)), Email: email, Error: msg,
+		CSRF: h.CSRFToken(c), Next: safeNext(loginNext(c)), Email: email, Error: msg,
 	}))
 }
 
@@ -46,7 +46,7 @@ func (h *Handler) renderLogin(c *fiber.Ctx, status int, email, msg string) error
 // the address's on the sign-in page itself.
 func loginNext(c *fiber.Ctx) string {
 	if c.Method() == fiber.MethodPost {
-		return formValue(c, "next")
+		return FormValue(c, "next")
 	}
 	return c.Query("next")
 }
@@ -54,12 +54,12 @@ func loginNext(c *fiber.Ctx) string {
 // login handles POST /agent/login. Every failure reads the same, whether
 // the account exists or not, and takes as long (bcrypt runs either way).
 func (h *Handler) login(c *fiber.Ctx) error {
-	lang := pageLang(c)
-	email := strings.TrimSpace(formValue(c, "email"))
+	lang := PageLang(c)
+	email := strings.TrimSpace(FormValue(c, "email"))
 	if len(email) > db.MaxEmailLen {
 		email = email[:db.MaxEmailLen]
 	}
-	attempt, wait := h.startLogin(email, h.clientKey(c))
+	attempt, wait := h.startLogin(email, h.ClientKey(c))
 	if attempt == nil {
 		minutes := int(wait.Minutes()) + 1
 		return h.renderLogin(c, fiber.StatusTooManyRequests, email, lang.T("agent.login.throttled", minutes))
@@ -74,11 +74,11 @@ func (h *Handler) login(c *fiber.Ctx) error {
 			return c.UserContext().Err()
 		}
 	}
-	password := formValue(c, "password")
+	password := FormValue(c, "password")
 	if len(password) > 200 {
 		password = ""
 	}
-	u, err := h.db.Authenticate(c.UserContext(), email, password)
+	u, err := h.DB.Authenticate(c.UserContext(), email, password)
 	if db.ErrorCode(err) == db.EUNAUTHORIZED {
 		return h.renderLogin(c, fiber.StatusUnauthorized, email, lang.T("agent.login.wrong"))
 	}
@@ -87,10 +87,10 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	h.loginsByPair.reset(attempt.pair)
-	if err := h.signIn(c, u); err != nil {
+	if err := h.SignIn(c, u); err != nil {
 		return err
 	}
-	return c.Redirect(safeNext(formValue(c, "next")), fiber.StatusSeeOther)
+	return c.Redirect(safeNext(FormValue(c, "next")), fiber.StatusSeeOther)
 }
 
 // loginAttempt is one sign-in attempt, counted by the throttles as a
@@ -137,7 +137,7 @@ func (a *loginAttempt) giveBack() {
 
 // logout handles POST /agent/logout.
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if err := h.signOut(c); err != nil {
+	if err := h.SignOut(c); err != nil {
 		return err
 	}
 	return c.Redirect("/agent/login", fiber.StatusSeeOther)
@@ -157,27 +157,27 @@ func (h *Handler) setPasswordPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, msg string) error {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	u, err := h.db.PasswordTokenUser(c.UserContext(), c.Params("token"))
+	u, err := h.DB.PasswordTokenUser(c.UserContext(), c.Params("token"))
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return db.Errorf(db.ENOTFOUND, "%s", lang.T("agent.setPassword.invalid"))
 	}
 	if err != nil {
 		return err
 	}
-	meta := pageMeta(c, lang.T("agent.setPassword.title"))
+	meta := PageMeta(c, lang.T("agent.setPassword.title"))
 	meta.Private, meta.Path = true, "/agent/login"
-	return render(c, status, agent.SetPasswordPage(agent.SetPassword{
-		Meta: meta, CSRF: h.csrfToken(c), Token: c.Params("token"), Email: u.Email, Error: msg,
+	return Render(c, status, agent.SetPasswordPage(agent.SetPassword{
+		Meta: meta, CSRF: h.CSRFToken(c), Token: c.Params("token"), Email: u.Email, Error: msg,
 	}))
 }
 
 // setPassword handles POST /agent/set-password/{token}: the token is spent,
 // the agent's other sessions end and a new one starts.
 func (h *Handler) setPassword(c *fiber.Ctx) error {
-	u, err := h.db.UsePasswordToken(c.UserContext(), c.Params("token"), formValue(c, "password"))
+	u, err := h.DB.UsePasswordToken(c.UserContext(), c.Params("token"), FormValue(c, "password"))
 	var de *db.Error
 	if errors.As(err, &de) && de.Code == db.EINVALID && len(de.Fields) > 0 {
 		return h.renderSetPassword(c, fiber.StatusUnprocessableEntity, de.Fields[0].Message)
@@ -185,7 +185,7 @@ func (h *Handler) setPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.signIn(c, u); err != nil {
+	if err := h.SignIn(c, u); err != nil {
 		return err
 	}
 	return c.Redirect("/agent", fiber.StatusSeeOther)

@@ -56,11 +56,11 @@ func (h *Handler) macroPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := ticketID(c, "macroId")
+	id, err := TicketID(c, "macroId")
 	if err != nil {
 		return err
 	}
-	m, err := h.db.Macro(c.UserContext(), id)
+	m, err := h.DB.Macro(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -84,10 +84,10 @@ func (h *Handler) macroApply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
+	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
 	hadFiles := len(form.Files) > 0
 	form.Discard()
-	if errors.Is(readErr, errCSRF) {
+	if errors.Is(readErr, ErrCSRF) {
 		return readErr
 	}
 	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"]}
@@ -101,10 +101,10 @@ func (h *Handler) macroApply(c *fiber.Ctx) error {
 		c.Locals(stagedKey, nil)
 	default:
 		id, _ := strconv.ParseInt(pick, 10, 64)
-		m, err := h.db.Macro(c.UserContext(), id)
+		m, err := h.DB.Macro(c.UserContext(), id)
 		switch {
 		case db.ErrorCode(err) == db.ENOTFOUND:
-			status, problem = fiber.StatusUnprocessableEntity, pageLang(c).T("macros.err.gone")
+			status, problem = fiber.StatusUnprocessableEntity, PageLang(c).T("macros.err.gone")
 			c.Locals(stagedKey, nil)
 		case err != nil:
 			return err
@@ -132,15 +132,15 @@ func appendReply(typed, macro string) string {
 // the signed-in agent.
 func fillMacro(c *fiber.Ctx, t db.Ticket, m db.Macro) string {
 	return db.FillMacro(m.Body, db.MacroContext{
-		RequesterName: t.FullName, TicketID: t.ID, Subject: t.Subject, AgentName: principal(c).Actor.Name,
+		RequesterName: t.FullName, TicketID: t.ID, Subject: t.Subject, AgentName: PrincipalOf(c).Actor.Name,
 	})
 }
 
 // macroPicker is the composer's picker for ticket t: every macro, and the
 // one the form being answered staged, if it still exists as it was shown.
 func (h *Handler) macroPicker(c *fiber.Ctx, t db.Ticket) (agent.MacroPicker, error) {
-	p := agent.MacroPicker{Lang: pageLang(c), TicketPath: ticketBase(t.ID)}
-	list, err := h.db.Macros(c.UserContext())
+	p := agent.MacroPicker{Lang: PageLang(c), TicketPath: ticketBase(t.ID)}
+	list, err := h.DB.Macros(c.UserContext())
 	if err != nil {
 		return p, err
 	}
@@ -162,7 +162,7 @@ func (h *Handler) macroPicker(c *fiber.Ctx, t db.Ticket) (agent.MacroPicker, err
 // workflow forbids, an assignee no longer active): sending would be
 // refused, so the agent hears it before.
 func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.MacroStaged, error) {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	s := agent.MacroStaged{ID: m.ID, Version: m.Version, Name: m.Name, Actions: []string{}, Warnings: []string{}}
 	a := m.Actions
 	if a.Status != nil {
@@ -176,7 +176,7 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 		s.Actions = append(s.Actions, lang.T("macros.action.priority", priorityLabel(lang, *a.Priority)))
 	}
 	if a.AssigneeID != nil {
-		u, err := h.db.User(c.UserContext(), *a.AssigneeID)
+		u, err := h.DB.User(c.UserContext(), *a.AssigneeID)
 		switch {
 		case db.ErrorCode(err) == db.ENOTFOUND:
 			u.Name = lang.T("ticket.unknownAgent")
@@ -197,15 +197,15 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 // storeComposed stores a composer post: with a staged macro, the reply
 // and the macro's actions in one transaction (db.ReplyWithMacro), else
 // the reply alone (storeMessage). Files are kept only if it all is.
-func (h *Handler) storeComposed(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *multipartForm) (db.Message, error) {
+func (h *Handler) storeComposed(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *MultipartForm) (db.Message, error) {
 	s := stageMacro(c, form.Values)
 	if s == nil {
-		return h.storeMessage(c, ticketID, in, form)
+		return h.StoreMessage(c, ticketID, in, form)
 	}
 	if err := form.Keep(); err != nil {
 		return db.Message{}, err
 	}
-	m, _, err := h.db.ReplyWithMacro(c.UserContext(), ticketID, in, s.ID, s.Version, principal(c).Actor, h.cfg.MaxFiles)
+	m, _, err := h.DB.ReplyWithMacro(c.UserContext(), ticketID, in, s.ID, s.Version, PrincipalOf(c).Actor, h.Config.MaxFiles)
 	if err != nil {
 		form.Discard()
 	}
@@ -244,5 +244,5 @@ func macroComposeErrors(c *fiber.Ctx, lang i18n.Lang, err error) (errs component
 	default:
 		return nil, 0, false
 	}
-	return components.Errors{{Message: msg}}, statusOf[de.Code], true
+	return components.Errors{{Message: msg}}, StatusOf[de.Code], true
 }

@@ -62,20 +62,20 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	me := presenceAgentOf(principal(c))
+	me := presenceAgentOf(PrincipalOf(c))
 	seen, _ := strconv.ParseInt(c.Query("seen"), 10, 64)
-	w, ok := h.presence.join(t.ID, me)
+	w, ok := h.Presence.Join(t.ID, me)
 	if !ok {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many open ticket pages")
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	done := c.Context().Done()
-	store := h.db
+	store := h.DB
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no") // proxies pass each event on at once
 	c.Context().SetBodyStreamWriter(func(out *bufio.Writer) {
-		defer h.presence.leave(w)
+		defer h.Presence.Leave(w)
 		ping := time.NewTicker(presencePing)
 		defer ping.Stop()
 		end := time.NewTimer(presenceMaxAge)
@@ -83,7 +83,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 		fmt.Fprintf(out, "retry: %d\n\n", presenceRetry.Milliseconds())
 		last, stored := "", int64(0)
 		for {
-			st := h.presence.state(w)
+			st := h.Presence.State(w)
 			ev := presenceEvent{Text: agent.ViewersText(lang, viewersOf(st)), Newest: max(st.Newest, stored)}
 			if ev.Newest <= seen {
 				ev.Newest = 0
@@ -117,7 +117,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	return nil
 }
 
-func viewersOf(st presenceState) []agent.TicketViewer {
+func viewersOf(st PresenceState) []agent.TicketViewer {
 	out := make([]agent.TicketViewer, len(st.Viewers))
 	for i, v := range st.Viewers {
 		out[i] = agent.TicketViewer{Name: v.Name, Replying: v.Replying}
@@ -133,26 +133,26 @@ func (h *Handler) presenceTyping(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state := formValue(c, "state")
+	state := FormValue(c, "state")
 	if state != "replying" && state != "viewing" {
 		return db.Errorf(db.EINVALID, "state must be replying or viewing")
 	}
-	h.presence.typing(t.ID, presenceAgentOf(principal(c)).ID, state == "replying")
+	h.Presence.Typing(t.ID, presenceAgentOf(PrincipalOf(c)).ID, state == "replying")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // presenceAgentOf is who p is on the presence line: a signed-in agent by
 // their account's id; an API key (a program) by its own id, negated so it
 // never passes for an account.
-func presenceAgentOf(p *Principal) presenceAgent {
+func presenceAgentOf(p *Principal) PresenceAgent {
 	if p.User.ID != 0 {
-		return presenceAgent{ID: p.User.ID, Name: p.Actor.Name}
+		return PresenceAgent{ID: p.User.ID, Name: p.Actor.Name}
 	}
-	return presenceAgent{ID: -p.Actor.ID, Name: p.Actor.Name}
+	return PresenceAgent{ID: -p.Actor.ID, Name: p.Actor.Name}
 }
 
 // authorOf is the agent account that wrote m, 0 for anyone else.
-func authorOf(m db.Message) int64 {
+func AuthorOf(m db.Message) int64 {
 	if m.AuthorID == nil {
 		return 0
 	}

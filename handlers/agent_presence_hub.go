@@ -6,30 +6,30 @@ import (
 	"time"
 )
 
-// presenceHub keeps who has which ticket open, and the newest public
+// PresenceHub keeps who has which ticket open, and the newest public
 // message of each watched ticket, for the workspace's live line ("Lucía
 // is replying") and its early send-guard warning. It is an interface so
 // that several processes can later share one (issue 12); memoryHub is the
 // in-process one.
-type presenceHub interface {
-	// join opens a watch of ticket by agent; nil and false when agent
+type PresenceHub interface {
+	// Join opens a watch of ticket by agent; nil and false when agent
 	// already has maxStreamsPerAgent open.
-	join(ticket int64, agent presenceAgent) (*presenceWatch, bool)
-	// leave ends w, whatever ended its stream.
-	leave(w *presenceWatch)
-	// typing marks agent replying on ticket (or back to viewing), in
+	Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool)
+	// Leave ends w, whatever ended its stream.
+	Leave(w *PresenceWatch)
+	// Typing marks agent replying on ticket (or back to viewing), in
 	// every one of their open watches of it.
-	typing(ticket, agentID int64, replying bool)
-	// posted tells the ticket's watchers of a new public message.
-	posted(ticket, messageID, authorID int64)
-	// state is what w's page should show now.
-	state(w *presenceWatch) presenceState
-	// open counts the streams open now.
-	open() int
+	Typing(ticket, agentID int64, replying bool)
+	// Posted tells the ticket's watchers of a new public message.
+	Posted(ticket, messageID, authorID int64)
+	// State is what w's page should show now.
+	State(w *PresenceWatch) PresenceState
+	// Open counts the streams open now.
+	Open() int
 }
 
-// presenceAgent is who watches: an agent's id and name as signed in.
-type presenceAgent struct {
+// PresenceAgent is who watches: an agent's id and name as signed in.
+type PresenceAgent struct {
 	ID   int64
 	Name string
 }
@@ -43,34 +43,34 @@ const maxStreamsPerAgent = 20
 // "viewing" when they stop; a page that went quiet falls back to viewing.
 const replyingFor = 30 * time.Second
 
-// presenceWatch is one open stream: one agent's page of one ticket.
+// PresenceWatch is one open stream: one agent's page of one ticket.
 // wake is signalled (never blocking: one pending signal is enough, the
 // stream reads the state afresh) whenever what the page shows changed.
-type presenceWatch struct {
-	ticket int64
-	agent  presenceAgent
+type PresenceWatch struct {
+	Ticket int64
+	Agent  PresenceAgent
 	wake   chan struct{}
 	// replyingUntil is guarded by the hub's lock.
 	replyingUntil time.Time
 }
 
-// presenceState is what a watch shows: the other agents on the ticket and
+// PresenceState is what a watch shows: the other agents on the ticket and
 // the newest public message not written by the watcher.
-type presenceState struct {
-	Viewers []presenceViewer
+type PresenceState struct {
+	Viewers []PresenceViewer
 	Newest  int64
 }
 
-type presenceViewer struct {
+type PresenceViewer struct {
 	Name     string
 	Replying bool
 }
 
-// memoryHub is the in-process presenceHub.
+// memoryHub is the in-process PresenceHub.
 type memoryHub struct {
 	mu      sync.Mutex
 	now     func() time.Time
-	watches map[int64]map[*presenceWatch]struct{}
+	watches map[int64]map[*PresenceWatch]struct{}
 	byAgent map[int64]int
 	// newest is the newest public message of each watched ticket and
 	// its author (0: a requester or the helpdesk).
@@ -78,20 +78,20 @@ type memoryHub struct {
 	total  int
 }
 
-func newMemoryHub() *memoryHub {
-	return &memoryHub{now: time.Now, watches: map[int64]map[*presenceWatch]struct{}{},
+func NewMemoryHub() *memoryHub {
+	return &memoryHub{now: time.Now, watches: map[int64]map[*PresenceWatch]struct{}{},
 		byAgent: map[int64]int{}, newest: map[int64][2]int64{}}
 }
 
-func (h *memoryHub) join(ticket int64, agent presenceAgent) (*presenceWatch, bool) {
+func (h *memoryHub) Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.byAgent[agent.ID] >= maxStreamsPerAgent {
 		return nil, false
 	}
-	w := &presenceWatch{ticket: ticket, agent: agent, wake: make(chan struct{}, 1)}
+	w := &PresenceWatch{Ticket: ticket, Agent: agent, wake: make(chan struct{}, 1)}
 	if h.watches[ticket] == nil {
-		h.watches[ticket] = map[*presenceWatch]struct{}{}
+		h.watches[ticket] = map[*PresenceWatch]struct{}{}
 	}
 	h.watches[ticket][w] = struct{}{}
 	h.byAgent[agent.ID]++
@@ -100,26 +100,26 @@ func (h *memoryHub) join(ticket int64, agent presenceAgent) (*presenceWatch, boo
 	return w, true
 }
 
-func (h *memoryHub) leave(w *presenceWatch) {
+func (h *memoryHub) Leave(w *PresenceWatch) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	ws := h.watches[w.ticket]
+	ws := h.watches[w.Ticket]
 	if _, ok := ws[w]; !ok {
 		return
 	}
 	delete(ws, w)
 	if len(ws) == 0 {
-		delete(h.watches, w.ticket)
-		delete(h.newest, w.ticket)
+		delete(h.watches, w.Ticket)
+		delete(h.newest, w.Ticket)
 	}
-	if h.byAgent[w.agent.ID]--; h.byAgent[w.agent.ID] <= 0 {
-		delete(h.byAgent, w.agent.ID)
+	if h.byAgent[w.Agent.ID]--; h.byAgent[w.Agent.ID] <= 0 {
+		delete(h.byAgent, w.Agent.ID)
 	}
 	h.total--
-	h.wakeLocked(w.ticket)
+	h.wakeLocked(w.Ticket)
 }
 
-func (h *memoryHub) typing(ticket, agentID int64, replying bool) {
+func (h *memoryHub) Typing(ticket, agentID int64, replying bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	until := time.Time{}
@@ -127,14 +127,14 @@ func (h *memoryHub) typing(ticket, agentID int64, replying bool) {
 		until = h.now().Add(replyingFor)
 	}
 	for w := range h.watches[ticket] {
-		if w.agent.ID == agentID {
+		if w.Agent.ID == agentID {
 			w.replyingUntil = until
 		}
 	}
 	h.wakeLocked(ticket)
 }
 
-func (h *memoryHub) posted(ticket, messageID, authorID int64) {
+func (h *memoryHub) Posted(ticket, messageID, authorID int64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.watches[ticket]) == 0 || h.newest[ticket][0] >= messageID {
@@ -144,34 +144,34 @@ func (h *memoryHub) posted(ticket, messageID, authorID int64) {
 	h.wakeLocked(ticket)
 }
 
-func (h *memoryHub) open() int {
+func (h *memoryHub) Open() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.total
 }
 
 // state is what w's page should show now.
-func (h *memoryHub) state(w *presenceWatch) presenceState {
+func (h *memoryHub) State(w *PresenceWatch) PresenceState {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := h.now()
 	seen := map[int64]int{}
-	var s presenceState
-	for o := range h.watches[w.ticket] {
-		if o.agent.ID == w.agent.ID {
+	var s PresenceState
+	for o := range h.watches[w.Ticket] {
+		if o.Agent.ID == w.Agent.ID {
 			continue
 		}
 		replying := o.replyingUntil.After(now)
 		// One line per agent, however many tabs: replying if any is.
-		if i, ok := seen[o.agent.ID]; ok {
+		if i, ok := seen[o.Agent.ID]; ok {
 			s.Viewers[i].Replying = s.Viewers[i].Replying || replying
 			continue
 		}
-		seen[o.agent.ID] = len(s.Viewers)
-		s.Viewers = append(s.Viewers, presenceViewer{Name: o.agent.Name, Replying: replying})
+		seen[o.Agent.ID] = len(s.Viewers)
+		s.Viewers = append(s.Viewers, PresenceViewer{Name: o.Agent.Name, Replying: replying})
 	}
 	sortViewers(s.Viewers)
-	if n := h.newest[w.ticket]; n[1] != w.agent.ID {
+	if n := h.newest[w.Ticket]; n[1] != w.Agent.ID {
 		s.Newest = n[0]
 	}
 	return s
@@ -189,6 +189,6 @@ func (h *memoryHub) wakeLocked(ticket int64) {
 
 // sortViewers orders the line by name, so it does not reshuffle as
 // streams come and go.
-func sortViewers(v []presenceViewer) {
+func sortViewers(v []PresenceViewer) {
 	sort.Slice(v, func(i, j int) bool { return v[i].Name < v[j].Name })
 }

@@ -37,27 +37,27 @@ func (h *Handler) profilePage(c *fiber.Ctx) error {
 		return err
 	}
 	if key, ok := profileNotices[c.Query("done")]; ok {
-		v.Notice = pageLang(c).T(key)
+		v.Notice = PageLang(c).T(key)
 	}
-	return render(c, fiber.StatusOK, agent.ProfilePage(v))
+	return Render(c, fiber.StatusOK, agent.ProfilePage(v))
 }
 
 // profileView is the page for the signed-in agent, as stored. The desk's
 // other pages take an API key too; this one is about a person.
 func (h *Handler) profileView(c *fiber.Ctx) (agent.Profile, error) {
-	p := principal(c)
+	p := PrincipalOf(c)
 	if p.User.ID == 0 {
 		return agent.Profile{}, db.Errorf(db.EFORBIDDEN, "the profile is a signed-in agent's own")
 	}
-	prof, err := h.db.Profile(c.UserContext(), p.User.ID)
+	prof, err := h.DB.Profile(c.UserContext(), p.User.ID)
 	if err != nil {
 		return agent.Profile{}, err
 	}
-	n, err := h.db.CountSessions(c.UserContext(), p.User.ID)
+	n, err := h.DB.CountSessions(c.UserContext(), p.User.ID)
 	if err != nil {
 		return agent.Profile{}, err
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	return agent.Profile{
 		Frame: h.frameMeta(c, lang.T("profile.title"), agent.NavNone),
 		Email: p.User.Email, Name: prof.Name, Signature: prof.Signature, Language: prof.Language,
@@ -73,14 +73,14 @@ func (h *Handler) profileSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := db.Profile{Name: formValue(c, "name"), Signature: formValue(c, "signature"), Language: formValue(c, "language")}
-	if _, err := h.db.UpdateProfile(c.UserContext(), principal(c).User.ID, in); err != nil {
-		errs, ok := profileFieldErrors(pageLang(c), err)
+	in := db.Profile{Name: FormValue(c, "name"), Signature: FormValue(c, "signature"), Language: FormValue(c, "language")}
+	if _, err := h.DB.UpdateProfile(c.UserContext(), PrincipalOf(c).User.ID, in); err != nil {
+		errs, ok := profileFieldErrors(PageLang(c), err)
 		if !ok {
 			return err
 		}
 		v.Name, v.Signature, v.Language, v.Errors = in.Name, in.Signature, in.Language, errs
-		return render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
+		return Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
 	}
 	to := "/agent/profile?done=saved"
 	if in.Language != "" {
@@ -99,26 +99,26 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := principal(c)
+	p := PrincipalOf(c)
 	key := "profile:" + strconv.FormatInt(p.User.ID, 10)
 	at, wait, ok := h.loginsByPair.reserve(key)
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)+1))
-		v.PasswordErrors = components.Errors{{Field: "current", Message: pageLang(c).T("profile.err.tooMany")}}
-		return render(c, fiber.StatusTooManyRequests, agent.ProfilePage(v))
+		v.PasswordErrors = components.Errors{{Field: "current", Message: PageLang(c).T("profile.err.tooMany")}}
+		return Render(c, fiber.StatusTooManyRequests, agent.ProfilePage(v))
 	}
-	err = h.db.ChangePassword(c.UserContext(), p.User.ID, formValue(c, "current"), formValue(c, "password"), p.SessionID)
+	err = h.DB.ChangePassword(c.UserContext(), p.User.ID, FormValue(c, "current"), FormValue(c, "password"), p.SessionID)
 	if err != nil {
 		var de *db.Error
 		if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != "current" {
 			h.loginsByPair.giveBack(key, at) // the password was right
 		}
-		errs, ok := profileFieldErrors(pageLang(c), err)
+		errs, ok := profileFieldErrors(PageLang(c), err)
 		if !ok {
 			return err
 		}
 		v.PasswordErrors = errs
-		return render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
+		return Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
 	}
 	h.loginsByPair.reset(key)
 	return c.Redirect("/agent/profile?done=password", fiber.StatusSeeOther)
@@ -127,11 +127,11 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 // profileSessions handles POST /agent/profile/sessions: sign out
 // everywhere else. 303 back.
 func (h *Handler) profileSessions(c *fiber.Ctx) error {
-	p := principal(c)
+	p := PrincipalOf(c)
 	if p.User.ID == 0 {
 		return db.Errorf(db.EFORBIDDEN, "the profile is a signed-in agent's own")
 	}
-	if _, err := h.db.EndOtherSessions(c.UserContext(), p.User.ID, p.SessionID); err != nil {
+	if _, err := h.DB.EndOtherSessions(c.UserContext(), p.User.ID, p.SessionID); err != nil {
 		return err
 	}
 	return c.Redirect("/agent/profile?done=sessions", fiber.StatusSeeOther)

@@ -51,8 +51,8 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 // what a particular answer adds (a bulk outcome, a refused bulk form).
 func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust func(*agent.Queue)) error {
 	ctx := c.UserContext()
-	lang := pageLang(c)
-	cats, err := h.db.Categories(ctx)
+	lang := PageLang(c)
+	cats, err := h.DB.Categories(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	}
 	// Read the newest id before the list, so a ticket created in between
 	// is announced by the poll rather than missed.
-	newest, err := h.db.MaxTicketID(ctx)
+	newest, err := h.DB.MaxTicketID(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	// then does the last word match as a prefix. Links never carry it.
 	f.Prefix = c.Query("live") == "1"
 	f.Snippets = true
-	page, err := h.db.ListTickets(ctx, f)
+	page, err := h.DB.ListTickets(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	if err != nil {
 		return err
 	}
-	users, err := h.db.Users(ctx)
+	users, err := h.DB.Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 		Categories: queueCategoryOptions(lang, cats),
 		Roles:      queueRoleOptions(lang),
 		Priorities: queuePriorityOptions(lang),
-		Agents:     queueAgentOptions(lang, users, principal(c).User.ID),
+		Agents:     queueAgentOptions(lang, users, PrincipalOf(c).User.ID),
 		Total:      page.Total,
 		TotalMore:  page.TotalCapped,
 		Back:       view.url("/agent", "cursor", q.Get("cursor")),
@@ -131,7 +131,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	if adjust != nil {
 		adjust(&v)
 	}
-	return render(c, status, agent.QueuePage(v))
+	return Render(c, status, agent.QueuePage(v))
 }
 
 // queueRowView is one ticket as the list shows it.
@@ -139,7 +139,7 @@ func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets 
 	r := agent.QueueRow{
 		ID: t.ID, Subject: t.Subject, Requester: t.FullName,
 		Role:     lang.T("role." + string(t.RoleContext)),
-		Category: categoryLabel(t, lang),
+		Category: CategoryLabel(t, lang),
 		Status:   string(t.Status), StatusText: lang.T("status." + string(t.Status)),
 		Priority: string(t.Priority), PriorityText: queuePriorityLabel(lang, t.Priority),
 		Updated: relativeStamp(lang, t.UpdatedAt.Time, now),

@@ -20,7 +20,7 @@ import (
 // all (nothing selected, nothing to change, a close not confirmed)
 // comes back with 422.
 func (h *Handler) queueBulk(c *fiber.Ctx) error {
-	form, err := readForm(c) // read and checked by the route's csrfGuard
+	form, err := ReadForm(c) // read and checked by the route's csrfGuard
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (h *Handler) queueBulk(c *fiber.Ctx) error {
 			}
 		})
 	}
-	results := h.db.BulkUpdate(c.UserContext(), ids, patch, principal(c).Actor)
+	results := h.DB.BulkUpdate(c.UserContext(), ids, patch, PrincipalOf(c).Actor)
 	sum, err := h.queueSummarise(c, results, patch)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ func (h *Handler) queueBulk(c *fiber.Ctx) error {
 // queueBulkChange reads the selected ids and the change to make, with a
 // message beside each field that cannot be applied.
 func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.TicketPatch, agent.QueueBulk, error) {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	sent := agent.QueueBulk{Status: form.Get("status"), Assignee: form.Get("assigneeId"),
 		AddTags: form.Get("addTags"), RemoveTags: form.Get("removeTags")}
 	var patch db.TicketPatch
@@ -99,7 +99,7 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 		id, err := strconv.ParseInt(sent.Assignee, 10, 64)
 		valid := err == nil && id >= 0
 		if valid && id != 0 {
-			u, err := h.db.User(c.UserContext(), id)
+			u, err := h.DB.User(c.UserContext(), id)
 			if err != nil && db.ErrorCode(err) != db.ENOTFOUND {
 				return nil, patch, sent, err
 			}

@@ -22,10 +22,10 @@ const queueOutcomeKey = "queue.outcome"
 
 // putQueueOutcome keeps sum for the agent's next queue page.
 func (h *Handler) putQueueOutcome(c *fiber.Ctx, sum queueBulkSummary) error {
-	if principal(c).SessionID == "" {
+	if PrincipalOf(c).SessionID == "" {
 		return nil // an API key has no session and no page to show it on
 	}
-	s, r, err := h.agentSession(c)
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
 	}
@@ -34,16 +34,16 @@ func (h *Handler) putQueueOutcome(c *fiber.Ctx, sum queueBulkSummary) error {
 		return err
 	}
 	s.Values[queueOutcomeKey] = string(b)
-	return h.saveSession(c, r, s)
+	return h.SaveSession(c, r, s)
 }
 
 // takeQueueOutcome returns and forgets the outcome waiting for this page,
 // in its language, nil when there is none.
 func (h *Handler) takeQueueOutcome(c *fiber.Ctx) (*agent.QueueOutcome, error) {
-	if principal(c).SessionID == "" {
+	if PrincipalOf(c).SessionID == "" {
 		return nil, nil
 	}
-	s, r, err := h.agentSession(c)
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return nil, err
 	}
@@ -52,14 +52,14 @@ func (h *Handler) takeQueueOutcome(c *fiber.Ctx) (*agent.QueueOutcome, error) {
 		return nil, nil
 	}
 	delete(s.Values, queueOutcomeKey)
-	if err := h.saveSession(c, r, s); err != nil {
+	if err := h.SaveSession(c, r, s); err != nil {
 		return nil, err
 	}
 	var sum queueBulkSummary
 	if err := json.Unmarshal([]byte(raw), &sum); err != nil {
 		return nil, nil // unreadable: show nothing rather than fail the page
 	}
-	o := sum.outcome(pageLang(c))
+	o := sum.outcome(PageLang(c))
 	return &o, nil
 }
 
@@ -100,7 +100,7 @@ func (h *Handler) queueSummarise(c *fiber.Ctx, results []db.BulkResult, patch db
 		case db.ENOTFOUND:
 			ref.Why = "gone"
 		case db.ECONFLICT:
-			t, err := h.db.Ticket(c.UserContext(), r.TicketID, false)
+			t, err := h.DB.Ticket(c.UserContext(), r.TicketID, false)
 			if err != nil {
 				return sum, err
 			}

@@ -24,13 +24,13 @@ const queueNewCap = 99
 // the others capped.
 func (h *Handler) queuePoll(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	lang := pageLang(c)
+	lang := PageLang(c)
 	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return db.Errorf(db.EBADREQUEST, "malformed query string")
 	}
 	q.Del("cursor") // new tickets are counted over the whole view
-	cats, err := h.db.Categories(ctx)
+	cats, err := h.DB.Categories(ctx)
 	if err != nil {
 		return err
 	}
@@ -48,14 +48,14 @@ func (h *Handler) queuePoll(c *fiber.Ctx) error {
 	}
 	found := shown
 	if found <= queueNewCap {
-		newest, err := h.db.MaxTicketID(ctx)
+		newest, err := h.DB.MaxTicketID(ctx)
 		if err != nil {
 			return err
 		}
 		if newest > checked {
 			f := view.filter
 			f.Sort, f.After, f.Limit = db.SortCreatedAsc, &db.Cursor{ID: checked}, queueNewCap+1-found
-			page, err := h.db.ListTickets(ctx, f)
+			page, err := h.DB.ListTickets(ctx, f)
 			if err != nil {
 				return err
 			}
@@ -93,5 +93,5 @@ func (h *Handler) queuePoll(c *fiber.Ctx) error {
 		p.Notice = n
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, fiber.StatusOK, agent.QueuePollAnswer(p))
+	return Render(c, fiber.StatusOK, agent.QueuePollAnswer(p))
 }

@@ -42,7 +42,7 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 		list.Set("cursor", cur)
 	}
 	f, err := parseListQuery(list, func(name string) (int64, error) {
-		cat, err := h.db.FindCategory(c.UserContext(), name)
+		cat, err := h.DB.FindCategory(c.UserContext(), name)
 		return cat.ID, err
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 	case "":
 	case "me":
 		// An API key has no "me"; only a signed-in agent has tickets.
-		me := principal(c).User.ID
+		me := PrincipalOf(c).User.ID
 		if me == 0 {
 			bad.Add("assignee", "me needs a signed-in agent")
 		}

@@ -19,15 +19,15 @@ func (h *Handler) reportsRoutes() []Route {
 
 // reportsPage handles GET /agent/reports.
 func (h *Handler) reportsPage(c *fiber.Ctx) error {
-	lang := pageLang(c)
-	rep, err := h.db.Report(c.UserContext(), reportDays)
+	lang := PageLang(c)
+	rep, err := h.DB.Report(c.UserContext(), reportDays)
 	if err != nil {
 		return err
 	}
 	v := agent.Reports{
 		Frame:      h.frameMeta(c, lang.T("reports.title"), agent.NavReports),
 		Days:       reportDays,
-		AsOf:       h.db.Now().UTC(),
+		AsOf:       h.DB.Now().UTC(),
 		FirstReply: agent.ReportFigure{Median: rep.MedianFirstReply, Tickets: rep.RepliedTickets},
 		Resolution: agent.ReportFigure{Median: rep.MedianResolution, Tickets: rep.ResolvedTickets},
 	}
@@ -44,5 +44,5 @@ func (h *Handler) reportsPage(c *fiber.Ctx) error {
 	for _, cc := range rep.OpenByCategory {
 		v.Open = append(v.Open, agent.ReportBar{Label: cc.Category.Label(string(lang)), Value: cc.Open})
 	}
-	return render(c, fiber.StatusOK, agent.ReportsPage(v))
+	return Render(c, fiber.StatusOK, agent.ReportsPage(v))
 }

@@ -57,7 +57,7 @@ type settingsState struct {
 func (h *Handler) settingsPage(c *fiber.Ctx) error {
 	st := settingsState{status: fiber.StatusOK}
 	if done := c.Query("done"); done != "" && i18n.Has("settings.done."+done) {
-		st.notice = pageLang(c).T("settings.done." + done)
+		st.notice = PageLang(c).T("settings.done." + done)
 	}
 	st.edit, _ = strconv.ParseInt(c.Query("edit"), 10, 64)
 	return h.renderSettings(c, st)
@@ -104,7 +104,7 @@ func (h *Handler) settingsRefusal(c *fiber.Ctx, err error, inputID func(field st
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	st := settingsState{values: values}
 	switch {
 	case len(de.Fields) > 0:
@@ -119,7 +119,7 @@ func (h *Handler) settingsRefusal(c *fiber.Ctx, err error, inputID func(field st
 			st.errors = append(st.errors, components.FieldError{Field: inputID(fe.Field), Message: settingsFieldMessage(lang, fe)})
 		}
 	case de.Code == db.ECONFLICT || de.Code == db.ENOTFOUND:
-		st.status = statusOf[de.Code]
+		st.status = StatusOf[de.Code]
 		st.errors = components.Errors{{Message: settingsRuleMessage(lang, de)}}
 	default:
 		return err
@@ -141,13 +141,13 @@ func settingsFieldOrder(field string) int {
 // way like every id (ticketID); a malformed one names nothing, like an id
 // that does not exist.
 func settingsParamID(c *fiber.Ctx) (int64, error) {
-	return ticketID(c, "id")
+	return TicketID(c, "id")
 }
 
 // settingsBool reads a toggle form's hidden true/false. Only a hand-made
 // post can send anything else.
 func settingsBool(c *fiber.Ctx, name string) (bool, error) {
-	v, err := strconv.ParseBool(formValue(c, name))
+	v, err := strconv.ParseBool(FormValue(c, name))
 	if err != nil {
 		return false, db.Errorf(db.EBADREQUEST, "%s must be true or false", name)
 	}

@@ -17,9 +17,9 @@ const settingsInactiveLink = "reactivate the account before sending it a passwor
 // with a random password nobody knows; the admin hands over a one-time
 // link with which the new agent chooses their own.
 func (h *Handler) settingsAddAgent(c *fiber.Ctx) error {
-	in := db.NewUser{Name: formValue(c, "name"), Email: strings.TrimSpace(formValue(c, "email")),
-		Role: formValue(c, "role"), Password: db.RandomPassword()}
-	u, err := h.db.CreateUser(c.UserContext(), in)
+	in := db.NewUser{Name: FormValue(c, "name"), Email: strings.TrimSpace(FormValue(c, "email")),
+		Role: FormValue(c, "role"), Password: db.RandomPassword()}
+	u, err := h.DB.CreateUser(c.UserContext(), in)
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), map[string]string{
 			"agent-name": in.Name, "agent-email": in.Email, "agent-role": in.Role})
@@ -45,22 +45,22 @@ func (h *Handler) settingsPasswordLink(c *fiber.Ctx) error {
 // (200, not a redirect: the link must not travel in an address or stay in
 // a session). The store keeps only its hash.
 func (h *Handler) settingsHandOver(c *fiber.Ctx, u db.User, notice string) error {
-	token, err := h.db.CreatePasswordToken(c.UserContext(), u.ID)
+	token, err := h.DB.CreatePasswordToken(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
-	link := strings.TrimRight(h.cfg.BaseURL, "/") + "/agent/set-password/" + token
-	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: pageLang(c).T(notice, u.Email),
+	link := strings.TrimRight(h.Config.BaseURL, "/") + "/agent/set-password/" + token
+	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: PageLang(c).T(notice, u.Email),
 		secret: &agent.SettingsSecret{Kind: "link", For: u.Email, Value: link}})
 }
 
 // settingsAgentRole handles POST /agent/settings/agents/{id}/role.
 func (h *Handler) settingsAgentRole(c *fiber.Ctx) error {
-	role := formValue(c, "role")
+	role := FormValue(c, "role")
 	u, err := h.settingsUser(c)
 	var revoked int64
 	if err == nil {
-		revoked, err = h.db.UpdateUserBy(c.UserContext(), u.ID, role, u.Active, settingsActorID(c))
+		revoked, err = h.DB.UpdateUserBy(c.UserContext(), u.ID, role, u.Active, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, func(string) string { return agent.AgentRoleID(u.ID) },
@@ -83,7 +83,7 @@ func (h *Handler) settingsAgentActive(c *fiber.Ctx) error {
 	u, err := h.settingsUser(c)
 	var revoked int64
 	if err == nil {
-		revoked, err = h.db.UpdateUserBy(c.UserContext(), u.ID, u.Role, active, settingsActorID(c))
+		revoked, err = h.DB.UpdateUserBy(c.UserContext(), u.ID, u.Role, active, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), nil)
@@ -106,7 +106,7 @@ func (h *Handler) settingsAgentNotify(c *fiber.Ctx) error {
 	}
 	u, err := h.settingsUser(c)
 	if err == nil {
-		err = h.db.SetNotifyNewTickets(c.UserContext(), u.ID, on)
+		err = h.DB.SetNotifyNewTickets(c.UserContext(), u.ID, on)
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), nil)
@@ -123,5 +123,5 @@ func (h *Handler) settingsUser(c *fiber.Ctx) (db.User, error) {
 	if err != nil {
 		return db.User{}, err
 	}
-	return h.db.User(c.UserContext(), id)
+	return h.DB.User(c.UserContext(), id)
 }

@@ -13,9 +13,9 @@ import (
 // settingsCategoryForm reads a category form; aliases come as one
 // comma-separated input, which the store trims and upper-cases.
 func settingsCategoryForm(c *fiber.Ctx) (db.CategoryInput, map[string]string) {
-	in := db.CategoryInput{Name: formValue(c, "name"), NameES: formValue(c, "nameEs"),
-		Aliases: strings.Split(formValue(c, "aliases"), ",")}
-	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": formValue(c, "aliases")}
+	in := db.CategoryInput{Name: FormValue(c, "name"), NameES: FormValue(c, "nameEs"),
+		Aliases: strings.Split(FormValue(c, "aliases"), ",")}
+	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": FormValue(c, "aliases")}
 	return in, typed
 }
 
@@ -32,7 +32,7 @@ func settingsTyped(typed map[string]string, inputID func(string) string) map[str
 // category goes just before "Other" (db.AddCategory), or last.
 func (h *Handler) settingsAddCategory(c *fiber.Ctx) error {
 	in, typed := settingsCategoryForm(c)
-	if _, err := h.db.AddCategory(c.UserContext(), in); err != nil {
+	if _, err := h.DB.AddCategory(c.UserContext(), in); err != nil {
 		ids := settingsPrefixed("cat-")
 		return h.settingsRefusal(c, err, ids, settingsTyped(typed, ids))
 	}
@@ -45,7 +45,7 @@ func (h *Handler) settingsUpdateCategory(c *fiber.Ctx) error {
 	in, typed := settingsCategoryForm(c)
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.UpdateCategory(c.UserContext(), id, in)
+		err = h.DB.UpdateCategory(c.UserContext(), id, in)
 	}
 	if err != nil {
 		ids := func(field string) string { return agent.CategoryInputID(id, field) }
@@ -63,7 +63,7 @@ func (h *Handler) settingsRetireCategory(c *fiber.Ctx) error {
 	}
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.RetireCategory(c.UserContext(), id, retired)
+		err = h.DB.RetireCategory(c.UserContext(), id, retired)
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("cat-"), nil)
@@ -78,13 +78,13 @@ func (h *Handler) settingsRetireCategory(c *fiber.Ctx) error {
 // with by=-1 (up) or 1 (down): the order of the support form's list and of
 // the desk's filter.
 func (h *Handler) settingsMoveCategory(c *fiber.Ctx) error {
-	by, err := strconv.Atoi(formValue(c, "by"))
+	by, err := strconv.Atoi(FormValue(c, "by"))
 	if err != nil || (by != -1 && by != 1) {
 		return db.Errorf(db.EBADREQUEST, "by must be -1 or 1")
 	}
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.MoveCategory(c.UserContext(), id, by)
+		err = h.DB.MoveCategory(c.UserContext(), id, by)
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("cat-"), nil)

@@ -11,24 +11,24 @@ import (
 // this response only (200 with no-store, not a redirect: it must not travel
 // in an address or wait in a session); the store keeps only its hash.
 func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
-	name, role := formValue(c, "name"), formValue(c, "role")
+	name, role := FormValue(c, "name"), FormValue(c, "role")
 	// The key is recorded as the signed-in admin's, so it dies with their
 	// rights (db.UpdateUserBy); one made with an admin API key answers to
 	// whoever that key answers to.
 	var k db.APIKey
 	var secret string
 	var err error = db.Errorf(db.EFORBIDDEN, "only an admin account or an admin API key creates API keys")
-	switch p := principal(c); {
+	switch p := PrincipalOf(c); {
 	case p == nil:
 	case p.SessionID != "":
-		k, secret, err = h.db.CreateAPIKeyBy(c.UserContext(), name, role, p.User.ID)
+		k, secret, err = h.DB.CreateAPIKeyBy(c.UserContext(), name, role, p.User.ID)
 	case p.Actor.Type == "apikey":
-		k, secret, err = h.db.CreateAPIKeyWithKey(c.UserContext(), name, role, p.Actor.ID)
+		k, secret, err = h.DB.CreateAPIKeyWithKey(c.UserContext(), name, role, p.Actor.ID)
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), map[string]string{"key-name": name, "key-role": role})
 	}
-	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: pageLang(c).T("settings.created.key", k.Name),
+	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: PageLang(c).T("settings.created.key", k.Name),
 		secret: &agent.SettingsSecret{Kind: "key", For: k.Name, Value: secret}})
 }
 
@@ -37,7 +37,7 @@ func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 func (h *Handler) settingsRevokeKey(c *fiber.Ctx) error {
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.RevokeAPIKey(c.UserContext(), id, settingsActorID(c))
+		err = h.DB.RevokeAPIKey(c.UserContext(), id, settingsActorID(c))
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), nil)
@@ -48,7 +48,7 @@ func (h *Handler) settingsRevokeKey(c *fiber.Ctx) error {
 // settingsActorID is the signed-in account making a settings change, 0
 // when the caller is no account (an API key).
 func settingsActorID(c *fiber.Ctx) int64 {
-	if p := principal(c); p != nil && p.SessionID != "" {
+	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
 		return p.User.ID
 	}
 	return 0

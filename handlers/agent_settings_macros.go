@@ -32,19 +32,19 @@ var macroFormFields = []string{"name", "body", "status", "priority", "assigneeId
 func (h *Handler) settingsMacrosPage(c *fiber.Ctx) error {
 	var notice string
 	if done := c.Query("done"); done != "" && i18n.Has("macros.done."+done) {
-		notice = pageLang(c).T("macros.done." + done)
+		notice = PageLang(c).T("macros.done." + done)
 	}
 	return h.renderSettingsMacros(c, fiber.StatusOK, func(v *agent.SettingsMacros) { v.Notice = notice })
 }
 
 // settingsAddMacro handles POST /agent/settings/macros.
 func (h *Handler) settingsAddMacro(c *fiber.Ctx) error {
-	form, err := readForm(c)
+	form, err := ReadForm(c)
 	if err != nil {
 		return err
 	}
 	in := macroFromForm(form)
-	if _, err := h.db.AddMacro(c.UserContext(), in); err != nil {
+	if _, err := h.DB.AddMacro(c.UserContext(), in); err != nil {
 		return h.refuseMacroForm(c, err, 0, form)
 	}
 	return c.Redirect("/agent/settings/macros?done=added", fiber.StatusSeeOther)
@@ -57,13 +57,13 @@ func (h *Handler) settingsUpdateMacro(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, err := readForm(c)
+	form, err := ReadForm(c)
 	if err != nil {
 		return err
 	}
 	in := macroFromForm(form)
 	p := db.MacroPatch{Name: &in.Name, Body: &in.Body, Actions: &in.Actions}
-	if _, err := h.db.UpdateMacro(c.UserContext(), id, p); err != nil {
+	if _, err := h.DB.UpdateMacro(c.UserContext(), id, p); err != nil {
 		return h.refuseMacroForm(c, err, id, form)
 	}
 	return c.Redirect("/agent/settings/macros?done=saved#macros-list-title", fiber.StatusSeeOther)
@@ -75,13 +75,13 @@ func (h *Handler) settingsDeleteMacro(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := readForm(c); err != nil {
+	if _, err := ReadForm(c); err != nil {
 		return err
 	}
-	if err := h.db.DeleteMacro(c.UserContext(), id); err != nil {
+	if err := h.DB.DeleteMacro(c.UserContext(), id); err != nil {
 		if db.ErrorCode(err) == db.ENOTFOUND {
 			return h.renderSettingsMacros(c, fiber.StatusNotFound, func(v *agent.SettingsMacros) {
-				v.Errors = components.Errors{{Message: pageLang(c).T("macros.err.gone")}}
+				v.Errors = components.Errors{{Message: PageLang(c).T("macros.err.gone")}}
 			})
 		}
 		return err
@@ -126,7 +126,7 @@ func (h *Handler) refuseMacroForm(c *fiber.Ctx, err error, id int64, form map[st
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	prefix := "macro-new-"
 	if id != 0 {
 		prefix = "macro-" + strconv.FormatInt(id, 10) + "-"
@@ -188,23 +188,23 @@ func macroFieldMessage(lang i18n.Lang, field string, fe db.FieldError, body stri
 	case field == "status" || field == "priority":
 		return lang.T("macros.err.choice")
 	}
-	return fieldMessage(lang, fe)
+	return FieldMessage(lang, fe)
 }
 
 // renderSettingsMacros draws the macros page; adjust adds what this
 // answer has (a notice, a refused form).
 func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*agent.SettingsMacros)) error {
 	ctx := c.UserContext()
-	lang := pageLang(c)
-	list, err := h.db.Macros(ctx)
+	lang := PageLang(c)
+	list, err := h.DB.Macros(ctx)
 	if err != nil {
 		return err
 	}
-	users, err := h.db.Users(ctx)
+	users, err := h.DB.Users(ctx)
 	if err != nil {
 		return err
 	}
-	me := principal(c).Actor.Name
+	me := PrincipalOf(c).Actor.Name
 	sample := db.MacroContext{RequesterName: lang.T("macros.sample.name"), TicketID: 1234, Subject: lang.T("macros.sample.subject"), AgentName: me}
 	v := agent.SettingsMacros{Frame: h.frameMeta(c, lang.T("macros.title"), agent.NavSettings)}
 	for _, ph := range db.MacroPlaceholders {
@@ -254,5 +254,5 @@ func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*ag
 	if adjust != nil {
 		adjust(&v)
 	}
-	return render(c, status, agent.SettingsMacrosPage(v))
+	return Render(c, status, agent.SettingsMacrosPage(v))
 }

@@ -7,7 +7,7 @@ import "github.com/gofiber/fiber/v2"
 func (h *Handler) settingsRetryNotification(c *fiber.Ctx) error {
 	id, err := settingsParamID(c)
 	if err == nil {
-		err = h.db.RetryNotification(c.UserContext(), id)
+		err = h.DB.RetryNotification(c.UserContext(), id)
 	}
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("notification-"), nil)

@@ -20,33 +20,33 @@ const settingsOutboxRows = 100
 // lists and what st adds to them.
 func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 	ctx := c.UserContext()
-	lang := pageLang(c)
-	users, err := h.db.Users(ctx)
+	lang := PageLang(c)
+	users, err := h.DB.Users(ctx)
 	if err != nil {
 		return err
 	}
-	watchers, err := h.db.NewTicketWatchers(ctx)
+	watchers, err := h.DB.NewTicketWatchers(ctx)
 	if err != nil {
 		return err
 	}
-	keys, err := h.db.APIKeys(ctx)
+	keys, err := h.DB.APIKeys(ctx)
 	if err != nil {
 		return err
 	}
-	cats, err := h.db.Categories(ctx)
+	cats, err := h.DB.Categories(ctx)
 	if err != nil {
 		return err
 	}
-	pending, err := h.db.Notifications(ctx, "pending", settingsOutboxRows)
+	pending, err := h.DB.Notifications(ctx, "pending", settingsOutboxRows)
 	if err != nil {
 		return err
 	}
-	failed, err := h.db.Notifications(ctx, "failed", settingsOutboxRows)
+	failed, err := h.DB.Notifications(ctx, "failed", settingsOutboxRows)
 	if err != nil {
 		return err
 	}
 	var me int64
-	if p := principal(c); p != nil && p.SessionID != "" {
+	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
 		me = p.User.ID
 	}
 	s := agent.Settings{
@@ -88,7 +88,7 @@ func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 	if st.status == 0 {
 		st.status = fiber.StatusOK
 	}
-	return render(c, st.status, agent.SettingsPage(s))
+	return Render(c, st.status, agent.SettingsPage(s))
 }
 
 func settingsNotifications(lang i18n.Lang, ns []db.Notification) []agent.SettingsNotification {

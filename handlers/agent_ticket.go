@@ -53,11 +53,11 @@ func (h *Handler) ticketFormAddress(anchor string) fiber.Handler {
 // workspaceTicket is the ticket the address names, with every file,
 // internal notes' included: only agents reach these routes.
 func (h *Handler) workspaceTicket(c *fiber.Ctx) (db.Ticket, error) {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return db.Ticket{}, err
 	}
-	return h.db.Ticket(c.UserContext(), id, true)
+	return h.DB.Ticket(c.UserContext(), id, true)
 }
 
 // renderTicket renders the workspace of t; adjust fills what a particular
@@ -73,7 +73,7 @@ func (h *Handler) renderTicket(c *fiber.Ctx, status int, t db.Ticket, adjust fun
 	if adjust != nil {
 		adjust(&v)
 	}
-	return render(c, status, agent.TicketPage(v))
+	return Render(c, status, agent.TicketPage(v))
 }
 
 // ticketBase is the workspace's address, where its forms post and return.

@@ -14,7 +14,7 @@ import (
 // newest message shown (for the send guard), the statuses "send and…"
 // offers, the agent's signature, the drafts' key and who else is here.
 func (h *Handler) composeView(c *fiber.Ctx, t db.Ticket, msgs []db.Message, v *agent.Ticket) error {
-	p := principal(c)
+	p := PrincipalOf(c)
 	if len(msgs) > 0 {
 		v.Compose.Seen = msgs[len(msgs)-1].ID
 	}
@@ -25,13 +25,13 @@ func (h *Handler) composeView(c *fiber.Ctx, t db.Ticket, msgs []db.Message, v *a
 	}
 	v.Compose.DraftKey = "draft:" + strconv.FormatInt(t.ID, 10) + ":" + strconv.FormatInt(p.Actor.ID, 10)
 	if p.User.ID != 0 {
-		prof, err := h.db.Profile(c.UserContext(), p.User.ID)
+		prof, err := h.DB.Profile(c.UserContext(), p.User.ID)
 		if err != nil {
 			return err
 		}
 		v.Compose.Signature = prof.Signature
 	}
-	st := h.presence.state(&presenceWatch{ticket: t.ID, agent: presenceAgentOf(p)})
+	st := h.Presence.State(&PresenceWatch{Ticket: t.ID, Agent: presenceAgentOf(p)})
 	v.Compose.Viewers = viewersOf(st)
 	return nil
 }
@@ -44,13 +44,13 @@ func (h *Handler) composerPreview(c *fiber.Ctx) error {
 	if _, err := h.workspaceTicket(c); err != nil {
 		return err
 	}
-	body := formValue(c, "body")
+	body := FormValue(c, "body")
 	if len(body) > 4*db.MaxMessageLen {
 		return db.Errorf(db.EINVALID, "body is too long")
 	}
-	if formValue(c, "internal") != "true" {
-		if id := principal(c).User.ID; id != 0 {
-			p, err := h.db.Profile(c.UserContext(), id)
+	if FormValue(c, "internal") != "true" {
+		if id := PrincipalOf(c).User.ID; id != 0 {
+			p, err := h.DB.Profile(c.UserContext(), id)
 			if err != nil {
 				return err
 			}

@@ -34,16 +34,16 @@ func (h *Handler) mergePage(c *fiber.Ctx) error {
 	if into := c.Query("into"); into != "" && !v.Closed {
 		id, ok := parseTicketNumber(into)
 		if !ok {
-			v.Problem = pageLang(c).T("merge.err.into")
-			return render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
+			v.Problem = PageLang(c).T("merge.err.into")
+			return Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
 		}
-		sum, err := h.db.PreviewMerge(c.UserContext(), t.ID, id)
+		sum, err := h.DB.PreviewMerge(c.UserContext(), t.ID, id)
 		if err != nil {
 			return h.refuseMerge(c, v, id, sum, err)
 		}
-		v.Preview = mergePreviewView(pageLang(c), sum)
+		v.Preview = mergePreviewView(PageLang(c), sum)
 	}
-	return render(c, fiber.StatusOK, agent.MergePageView(v))
+	return Render(c, fiber.StatusOK, agent.MergePageView(v))
 }
 
 // mergeForm handles POST /agent/tickets/{id}/merge (into=T): the preview's
@@ -54,18 +54,18 @@ func (h *Handler) mergeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, ok := parseTicketNumber(formValue(c, "into"))
+	id, ok := parseTicketNumber(FormValue(c, "into"))
 	if !ok {
 		v, err := h.mergeView(c, t, "")
 		if err != nil {
 			return err
 		}
-		v.Problem = pageLang(c).T("merge.err.into")
-		return render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
+		v.Problem = PageLang(c).T("merge.err.into")
+		return Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
 	}
-	if _, err := h.db.MergeTicket(c.UserContext(), t.ID, id, principal(c).Actor); err != nil {
+	if _, err := h.DB.MergeTicket(c.UserContext(), t.ID, id, PrincipalOf(c).Actor); err != nil {
 		// The preview reads both tickets as they are now, to say why.
-		sum, _ := h.db.PreviewMerge(c.UserContext(), t.ID, id)
+		sum, _ := h.DB.PreviewMerge(c.UserContext(), t.ID, id)
 		t, ferr := h.workspaceTicket(c)
 		if ferr != nil {
 			return ferr
@@ -90,7 +90,7 @@ func parseTicketNumber(s string) (int64, bool) {
 
 // mergeView fills the merge page for ticket t with the candidates q finds.
 func (h *Handler) mergeView(c *fiber.Ctx, t db.Ticket, q string) (agent.MergePage, error) {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	number := strconv.FormatInt(t.ID, 10)
 	if len(q) > mergeQueryMax {
 		q = q[:mergeQueryMax]
@@ -108,7 +108,7 @@ func (h *Handler) mergeView(c *fiber.Ctx, t db.Ticket, q string) (agent.MergePag
 		v.Problem = lang.T("merge.err.sourceClosed")
 		return v, nil
 	}
-	others, err := h.db.MergeCandidates(c.UserContext(), t, v.Query, mergePageShown)
+	others, err := h.DB.MergeCandidates(c.UserContext(), t, v.Query, mergePageShown)
 	if err != nil {
 		return v, err
 	}
@@ -143,7 +143,7 @@ func (h *Handler) refuseMerge(c *fiber.Ctx, v agent.MergePage, id int64, sum db.
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	num := func(id int64) string { return lang.T("ticket.number", strconv.FormatInt(id, 10)) }
 	s, t := sum.Source, sum.Target
 	status := fiber.StatusConflict
@@ -165,7 +165,7 @@ func (h *Handler) refuseMerge(c *fiber.Ctx, v agent.MergePage, id int64, sum db.
 	default:
 		v.Problem = lang.T("merge.err.tags")
 	}
-	return render(c, status, agent.MergePageView(v))
+	return Render(c, status, agent.MergePageView(v))
 }
 
 // ticketMergeTags fills the workspace's tags and merge cards for t.
@@ -177,11 +177,11 @@ func (h *Handler) ticketMergeTags(c *fiber.Ctx, t db.Ticket, v *agent.Ticket) er
 	if t.Status == db.StatusClosed {
 		return nil
 	}
-	others, err := h.db.MergeCandidates(c.UserContext(), t, "", mergeCardShown)
+	others, err := h.DB.MergeCandidates(c.UserContext(), t, "", mergeCardShown)
 	if err != nil {
 		return err
 	}
-	v.Merge.Candidates = mergeLinks(pageLang(c), others)
+	v.Merge.Candidates = mergeLinks(PageLang(c), others)
 	return nil
 }
 

@@ -31,8 +31,8 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if errors.Is(readErr, errCSRF) {
+	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
+	if errors.Is(readErr, ErrCSRF) {
 		return readErr
 	}
 	stageMacro(c, form.Values)
@@ -49,7 +49,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 			// Closing takes its own confirmation (the status buttons).
 			hadFiles := len(form.Files) > 0
 			form.Discard()
-			errs := components.Errors{{Message: pageLang(c).T("ticket.err.status")}}
+			errs := components.Errors{{Message: PageLang(c).T("ticket.err.status")}}
 			return h.renderCompose(c, fiber.StatusUnprocessableEntity, t, sent, errs, hadFiles)
 		}
 		in.Status = &st
@@ -59,9 +59,9 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 			in.SeenUpTo, sent.Seen = &seen, seen
 		}
 	}
-	me := principal(c).User.ID
+	me := PrincipalOf(c).User.ID
 	if !internal && me != 0 && strings.TrimSpace(in.Body) != "" {
-		p, err := h.db.Profile(c.UserContext(), me)
+		p, err := h.DB.Profile(c.UserContext(), me)
 		if err != nil {
 			form.Discard()
 			return err
@@ -73,7 +73,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 		return h.refuseCompose(c, t, err, sent, hadFiles)
 	}
 	// Sent: the agent is no longer replying, whatever their page said.
-	h.presence.typing(t.ID, presenceAgentOf(principal(c)).ID, false)
+	h.Presence.Typing(t.ID, presenceAgentOf(PrincipalOf(c)).ID, false)
 	n := ticketNotice{Ticket: t.ID, Kind: "reply"}
 	if internal {
 		n.Kind = "note"
@@ -103,7 +103,7 @@ func withSignature(body, signature string) string {
 // faults beside their fields. Errors that are not about the input go to
 // the error page.
 func (h *Handler) refuseCompose(c *fiber.Ctx, t db.Ticket, err error, sent agent.TicketCompose, hadFiles bool) error {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	if errs, status, ok := macroComposeErrors(c, lang, err); ok {
 		return h.renderCompose(c, status, t, sent, errs, hadFiles)
 	}
@@ -119,7 +119,7 @@ func (h *Handler) refuseCompose(c *fiber.Ctx, t db.Ticket, err error, sent agent
 		}
 		return h.renderCompose(c, fiber.StatusConflict, t, sent, components.Errors{{Message: msg}}, hadFiles)
 	}
-	errs, status, ok := h.formErrors(lang, err, composeFields)
+	errs, status, ok := h.FormErrors(lang, err, composeFields)
 	if !ok {
 		return err
 	}
@@ -130,7 +130,7 @@ func (h *Handler) refuseCompose(c *fiber.Ctx, t db.Ticket, err error, sent agent
 // the message that arrived meanwhile shown in the form, the agent's text
 // kept, and the form's "seen" moved on, so "Send anyway" sends it.
 func (h *Handler) renderStale(c *fiber.Ctx, t db.Ticket, sent agent.TicketCompose, newer int64, hadFiles bool) error {
-	fresh, err := h.db.Ticket(c.UserContext(), t.ID, true)
+	fresh, err := h.DB.Ticket(c.UserContext(), t.ID, true)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (h *Handler) renderStale(c *fiber.Ctx, t db.Ticket, sent agent.TicketCompos
 // renderCompose renders the workspace, read afresh (the ticket may have
 // been closed meanwhile), with the compose form as it was sent.
 func (h *Handler) renderCompose(c *fiber.Ctx, status int, t db.Ticket, sent agent.TicketCompose, errs components.Errors, hadFiles bool) error {
-	fresh, err := h.db.Ticket(c.UserContext(), t.ID, true)
+	fresh, err := h.DB.Ticket(c.UserContext(), t.ID, true)
 	if err != nil {
 		return err
 	}

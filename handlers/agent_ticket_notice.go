@@ -24,10 +24,10 @@ type ticketNotice struct {
 
 // putTicketNotice keeps n for the agent's next look at the ticket.
 func (h *Handler) putTicketNotice(c *fiber.Ctx, n ticketNotice) error {
-	if principal(c).SessionID == "" {
+	if PrincipalOf(c).SessionID == "" {
 		return nil // an API key has no session to carry it
 	}
-	s, r, err := h.agentSession(c)
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (h *Handler) putTicketNotice(c *fiber.Ctx, n ticketNotice) error {
 		return err
 	}
 	s.Values[ticketNoticeKey] = string(b)
-	return h.saveSession(c, r, s)
+	return h.SaveSession(c, r, s)
 }
 
 // takeTicketNotice returns, in the page's language, and forgets the notice
@@ -49,10 +49,10 @@ func (h *Handler) putTicketNotice(c *fiber.Ctx, n ticketNotice) error {
 // the notice is left for that second load (the header survives the
 // redirect; the script's copy of the page is thrown away).
 func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
-	if principal(c).SessionID == "" || c.Get("X-Requested-With") == "XMLHttpRequest" {
+	if PrincipalOf(c).SessionID == "" || c.Get("X-Requested-With") == "XMLHttpRequest" {
 		return "", nil
 	}
-	s, r, err := h.agentSession(c)
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return "", err
 	}
@@ -61,14 +61,14 @@ func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
 		return "", nil
 	}
 	delete(s.Values, ticketNoticeKey)
-	if err := h.saveSession(c, r, s); err != nil {
+	if err := h.SaveSession(c, r, s); err != nil {
 		return "", err
 	}
 	var n ticketNotice
 	if json.Unmarshal([]byte(raw), &n) != nil || n.Ticket != id {
 		return "", nil
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	switch n.Kind {
 	case "status":
 		return lang.T("ticket.notice.status", labelOr(lang, "status."+n.Value, n.Value)), nil

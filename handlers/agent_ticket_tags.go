@@ -33,21 +33,21 @@ func (h *Handler) ticketTags(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sent := formValue(c, "add")
+	sent := FormValue(c, "add")
 	add := splitTags(sent)
 	var remove []string
-	if r := strings.TrimSpace(formValue(c, "remove")); r != "" {
+	if r := strings.TrimSpace(FormValue(c, "remove")); r != "" {
 		remove = []string{r}
 	}
 	if len(add) == 0 && len(remove) == 0 {
 		return c.Redirect(ticketBase(t.ID)+"#tags", fiber.StatusSeeOther)
 	}
-	_, err = h.db.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{AddTags: add, RemoveTags: remove}, principal(c).Actor)
+	_, err = h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{AddTags: add, RemoveTags: remove}, PrincipalOf(c).Actor)
 	var de *db.Error
 	switch {
 	case err == nil:
 	case errors.As(err, &de) && de.Code == db.EINVALID:
-		lang := pageLang(c)
+		lang := PageLang(c)
 		problem := lang.T("ticketTags.err.invalid")
 		if len(de.Fields) > 0 && de.Fields[0].Field == "tags" {
 			problem = lang.T("ticketTags.err.tooMany")
@@ -84,7 +84,7 @@ func (h *Handler) tagSuggestions(c *fiber.Ctx) error {
 	lead, prefix := typed[:cut], typed[cut:]
 	var out []agent.TagSuggestion
 	if utf8.RuneCountInString(prefix) <= db.MaxTagLen && len(typed) <= 1000 {
-		tags, err := h.db.TagSuggestions(c.UserContext(), prefix)
+		tags, err := h.DB.TagSuggestions(c.UserContext(), prefix)
 		if err != nil {
 			return err
 		}
@@ -93,5 +93,5 @@ func (h *Handler) tagSuggestions(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return render(c, fiber.StatusOK, agent.TagOptions(out))
+	return Render(c, fiber.StatusOK, agent.TagOptions(out))
 }

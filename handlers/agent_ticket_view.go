@@ -20,24 +20,24 @@ const otherTicketsShown = 10
 // its files (db.Ticket with internal ones).
 func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 	ctx := c.UserContext()
-	lang := pageLang(c)
-	msgs, err := h.db.Messages(ctx, t.ID, true)
+	lang := PageLang(c)
+	msgs, err := h.DB.Messages(ctx, t.ID, true)
 	if err != nil {
 		return agent.Ticket{}, err
 	}
-	events, err := h.db.Events(ctx, t.ID)
+	events, err := h.DB.Events(ctx, t.ID)
 	if err != nil {
 		return agent.Ticket{}, err
 	}
-	users, err := h.db.Users(ctx)
+	users, err := h.DB.Users(ctx)
 	if err != nil {
 		return agent.Ticket{}, err
 	}
-	cats, err := h.db.Categories(ctx)
+	cats, err := h.DB.Categories(ctx)
 	if err != nil {
 		return agent.Ticket{}, err
 	}
-	others, err := h.db.RequesterTickets(ctx, t.Email, t.ID, otherTicketsShown+1)
+	others, err := h.DB.RequesterTickets(ctx, t.Email, t.ID, otherTicketsShown+1)
 	if err != nil {
 		return agent.Ticket{}, err
 	}
@@ -51,7 +51,7 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 		Frame: h.frameMeta(c, lang.T("ticket.title", number, t.Subject), agent.NavNone),
 		ID:    t.ID, Base: base,
 		Subject: t.Subject, Status: string(t.Status), StatusText: lang.T("status." + string(t.Status)),
-		Category: categoryLabel(t, lang), Priority: string(t.Priority), PriorityText: priorityLabel(lang, string(t.Priority)),
+		Category: CategoryLabel(t, lang), Priority: string(t.Priority), PriorityText: priorityLabel(lang, string(t.Priority)),
 		Opened: ticketStamp(lang, t.CreatedAt.Time), Updated: ticketStamp(lang, t.UpdatedAt.Time),
 		Requester: agent.TicketRequester{
 			Name: t.FullName, Email: t.Email,
@@ -59,10 +59,10 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 			Language: labelOr(lang, "ticket.lang."+t.Language, t.Language),
 		},
 		Moves:   ticketMoves(lang, t.Status),
-		Details: ticketDetailsView(lang, t, users, cats, principal(c).User.ID),
+		Details: ticketDetailsView(lang, t, users, cats, PrincipalOf(c).User.ID),
 		Compose: agent.TicketCompose{
-			MaxFileBytes: h.cfg.MaxFileBytes,
-			FilesLeft:    max(h.cfg.MaxFiles-len(t.Attachments), 0),
+			MaxFileBytes: h.Config.MaxFileBytes,
+			FilesLeft:    max(h.Config.MaxFiles-len(t.Attachments), 0),
 			Accept:       db.AllowedTypes,
 		},
 	}
@@ -154,7 +154,7 @@ func ticketFileView(lang i18n.Lang, base string, a db.Attachment, internal bool)
 		return f
 	}
 	f.URL = base + "/files/" + strconv.FormatInt(a.ID, 10)
-	f.Image = inlineTypes[a.MimeType]
+	f.Image = InlineTypes[a.MimeType]
 	return f
 }
 

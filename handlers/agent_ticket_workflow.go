@@ -25,21 +25,21 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to, ok := db.ParseStatus(formValue(c, "status"))
+	to, ok := db.ParseStatus(FormValue(c, "status"))
 	if !ok {
-		return h.refuseChange(c, t.ID, fiber.StatusUnprocessableEntity, pageLang(c).T("ticket.err.status"), nil)
+		return h.refuseChange(c, t.ID, fiber.StatusUnprocessableEntity, PageLang(c).T("ticket.err.status"), nil)
 	}
 	if to == t.Status {
 		return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
 	}
 	if to == db.StatusClosed && !closeConfirmed(c) {
-		lang := pageLang(c)
+		lang := PageLang(c)
 		return h.renderTicket(c, fiber.StatusUnprocessableEntity, t, func(v *agent.Ticket) {
 			v.Problem, v.ConfirmClose = lang.T("ticket.err.confirmClose"), true
 		})
 	}
 	s := string(to)
-	if _, err := h.db.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{Status: &s}, principal(c).Actor); err != nil {
+	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{Status: &s}, PrincipalOf(c).Actor); err != nil {
 		return h.refuseUpdate(c, t, err, nil)
 	}
 	if err := h.putTicketNotice(c, ticketNotice{Ticket: t.ID, Kind: "status", Value: s}); err != nil {
@@ -53,7 +53,7 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 // field, which a form that merely names the status does not send. The API
 // (PATCH) takes no such field: its callers are programs.
 func closeConfirmed(c *fiber.Ctx) bool {
-	return formValue(c, "confirm") == string(db.StatusClosed)
+	return FormValue(c, "confirm") == string(db.StatusClosed)
 }
 
 // ticketDetails handles POST /agent/tickets/{id}/details: the assignee
@@ -67,8 +67,8 @@ func (h *Handler) ticketDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := pageLang(c)
-	sent := agent.TicketDetails{Assignee: formValue(c, "assigneeId"), Priority: formValue(c, "priority"), Category: formValue(c, "category")}
+	lang := PageLang(c)
+	sent := agent.TicketDetails{Assignee: FormValue(c, "assigneeId"), Priority: FormValue(c, "priority"), Category: FormValue(c, "category")}
 	var patch db.TicketPatch
 	if sent.Assignee != "" {
 		id, err := strconv.ParseInt(sent.Assignee, 10, 64)
@@ -98,7 +98,7 @@ func (h *Handler) ticketDetails(c *fiber.Ctx) error {
 	if patch.AssigneeID == nil && patch.Priority == nil && patch.Category == nil {
 		return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
 	}
-	if _, err := h.db.UpdateTicket(c.UserContext(), t.ID, patch, principal(c).Actor); err != nil {
+	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, patch, PrincipalOf(c).Actor); err != nil {
 		return h.refuseUpdate(c, t, err, &sent)
 	}
 	if err := h.putTicketNotice(c, ticketNotice{Ticket: t.ID, Kind: "details"}); err != nil {
@@ -123,7 +123,7 @@ func (h *Handler) refuseUpdate(c *fiber.Ctx, t db.Ticket, err error, sent *agent
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	switch de.Code {
 	case db.ECONFLICT:
 		return h.refuseChange(c, t.ID, fiber.StatusConflict, conflictText(lang, t.Status, de), nil)
@@ -160,7 +160,7 @@ func conflictText(lang i18n.Lang, from db.Status, de *db.Error) string {
 // refuseChange renders the workspace, read afresh, with status, the
 // problem in words, and the details form as it was sent (nil: as it is).
 func (h *Handler) refuseChange(c *fiber.Ctx, id int64, status int, problem string, sent *agent.TicketDetails) error {
-	t, err := h.db.Ticket(c.UserContext(), id, true)
+	t, err := h.DB.Ticket(c.UserContext(), id, true)
 	if err != nil {
 		return err
 	}

@@ -76,11 +76,11 @@ func savedQuery(params url.Values) string {
 // agent sees.
 func (h *Handler) deskViews(c *fiber.Ctx, lang i18n.Lang) ([]deskView, error) {
 	views := builtinViews(lang)
-	p := principal(c)
+	p := PrincipalOf(c)
 	if p == nil || p.User.ID == 0 {
 		return views, nil // an API key has no saved views
 	}
-	saved, err := h.db.SavedViews(c.UserContext(), p.User.ID)
+	saved, err := h.DB.SavedViews(c.UserContext(), p.User.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) deskViews(c *fiber.Ctx, lang i18n.Lang) ([]deskView, error) {
 // view whose filters no longer parse (a category since renamed) shows no
 // count rather than failing the page.
 func (h *Handler) viewLinks(c *fiber.Ctx, lang i18n.Lang, views []deskView, current url.Values, cats []db.Category) ([]agent.QueueView, error) {
-	counts, err := h.db.StatusCounts(c.UserContext())
+	counts, err := h.DB.StatusCounts(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (h *Handler) viewCount(c *fiber.Ctx, params url.Values, counts map[db.Statu
 	}
 	f := view.filter
 	f.Limit, f.After, f.CountCap, f.Snippets, f.Prefix = 1, nil, queueCountCap, false, false
-	page, err := h.db.ListTickets(c.UserContext(), f)
+	page, err := h.DB.ListTickets(c.UserContext(), f)
 	if err != nil {
 		return 0, false, false, err
 	}

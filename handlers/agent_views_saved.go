@@ -24,7 +24,7 @@ func (h *Handler) viewsRoutes() []Route {
 
 // viewEditor is the signed-in agent as an editor of saved views.
 func viewEditor(c *fiber.Ctx) (db.ViewEditor, error) {
-	p := principal(c)
+	p := PrincipalOf(c)
 	if p == nil || p.SessionID == "" {
 		// Like assignee=me: an API key is no one, so it has no views.
 		return db.ViewEditor{}, db.Errorf(db.EBADREQUEST, "saved views need a signed-in agent")
@@ -43,13 +43,13 @@ func (h *Handler) viewsSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name, shared := formValue(c, "name"), formValue(c, "shared") == "1"
-	q, err := url.ParseQuery(formValue(c, "query"))
+	name, shared := FormValue(c, "name"), FormValue(c, "shared") == "1"
+	q, err := url.ParseQuery(FormValue(c, "query"))
 	if err != nil {
 		return db.Errorf(db.EBADREQUEST, "query is not a queue address")
 	}
 	q.Del("cursor")
-	cats, err := h.db.Categories(c.UserContext())
+	cats, err := h.DB.Categories(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (h *Handler) viewsSave(c *fiber.Ctx) error {
 		return err
 	}
 	query := savedQuery(view.params)
-	if _, err := h.db.SaveView(c.UserContext(), by.UserID, name, query, shared); err != nil {
-		msg, ok := viewNameMessage(pageLang(c), err)
+	if _, err := h.DB.SaveView(c.UserContext(), by.UserID, name, query, shared); err != nil {
+		msg, ok := viewNameMessage(PageLang(c), err)
 		if !ok {
 			return err
 		}
@@ -96,7 +96,7 @@ func (h *Handler) viewsPage(c *fiber.Ctx) error {
 	st := viewsState{status: fiber.StatusOK}
 	switch c.Query("done") {
 	case "renamed", "deleted":
-		st.notice = pageLang(c).T("views.done." + c.Query("done"))
+		st.notice = PageLang(c).T("views.done." + c.Query("done"))
 	}
 	return h.renderViews(c, st)
 }
@@ -112,11 +112,11 @@ type viewsState struct {
 
 func (h *Handler) renderViews(c *fiber.Ctx, st viewsState) error {
 	var by db.ViewEditor
-	if p := principal(c); p != nil && p.SessionID != "" {
+	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
 		by = db.ViewEditor{UserID: p.User.ID, Admin: p.Role == db.RoleAdmin}
 	}
-	lang := pageLang(c)
-	saved, err := h.db.SavedViews(c.UserContext(), by.UserID)
+	lang := PageLang(c)
+	saved, err := h.DB.SavedViews(c.UserContext(), by.UserID)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (h *Handler) renderViews(c *fiber.Ctx, st viewsState) error {
 			Shared: v.Shared, Owner: v.OwnerName, Mine: v.OwnerID == by.UserID,
 			CanDelete: v.OwnerID == by.UserID || (by.Admin && v.Shared)})
 	}
-	return render(c, st.status, agent.SavedViewsPage(page))
+	return Render(c, st.status, agent.SavedViewsPage(page))
 }
 
 // viewsRename handles POST /agent/views/{id}/rename: the owner only (403
@@ -137,13 +137,13 @@ func (h *Handler) viewsRename(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	name := formValue(c, "name")
-	if err := h.db.RenameView(c.UserContext(), id, name, by); err != nil {
-		msg, ok := viewNameMessage(pageLang(c), err)
+	name := FormValue(c, "name")
+	if err := h.DB.RenameView(c.UserContext(), id, name, by); err != nil {
+		msg, ok := viewNameMessage(PageLang(c), err)
 		if !ok {
 			return err
 		}
@@ -159,11 +159,11 @@ func (h *Handler) viewsDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.db.DeleteView(c.UserContext(), id, by); err != nil {
+	if err := h.DB.DeleteView(c.UserContext(), id, by); err != nil {
 		return err
 	}
 	return c.Redirect("/agent/views?done=deleted", fiber.StatusSeeOther)

@@ -11,11 +11,11 @@ import (
 // uploadAttachments handles POST /api/support-tickets/{id}/attachments:
 // one or more file parts named "file", all stored or none.
 func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	form, err := h.readMultipart(c, "file", h.cfg.MaxFiles)
+	form, err := h.ReadMultipart(c, "file", h.Config.MaxFiles)
 	if err != nil {
 		return err
 	}
@@ -26,29 +26,29 @@ func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
 	if err := form.Keep(); err != nil {
 		return err
 	}
-	atts, err := h.db.AddAttachments(c.UserContext(), id, form.Attachments(), h.cfg.MaxFiles)
+	atts, err := h.DB.AddAttachments(c.UserContext(), id, form.Attachments(), h.Config.MaxFiles)
 	if err != nil {
 		form.Discard()
 		return err
 	}
 	for i := range atts {
-		atts[i] = h.presentAttachment(atts[i])
+		atts[i] = h.PresentAttachment(atts[i])
 	}
 	return c.Status(fiber.StatusCreated).JSON(atts)
 }
 
 // listAttachments handles GET /api/support-tickets/{id}/attachments.
 func (h *Handler) listAttachments(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	atts, err := h.db.Attachments(c.UserContext(), id, principal(c).IsAgent())
+	atts, err := h.DB.Attachments(c.UserContext(), id, PrincipalOf(c).IsAgent())
 	if err != nil {
 		return err
 	}
 	for i := range atts {
-		atts[i] = h.presentAttachment(atts[i])
+		atts[i] = h.PresentAttachment(atts[i])
 	}
 	return c.JSON(atts)
 }
@@ -60,7 +60,7 @@ func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.sendAttachment(c, a, false)
+	return h.SendAttachment(c, a, false)
 }
 
 // referenceConflict answers a request for the bytes of a file hosted
@@ -78,16 +78,16 @@ func referenceConflict(a db.Attachment) error {
 // download unless inlineImages allows a safe raster image to show in the
 // page; nosniff and a sandboxing CSP keep a browser from running it. A
 // reference is refused (referenceConflict), never redirected to.
-func (h *Handler) sendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages bool) error {
+func (h *Handler) SendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages bool) error {
 	if a.StorageName == "" {
 		return referenceConflict(a)
 	}
-	f, err := h.files.Open(a.StorageName)
+	f, err := h.Files.Open(a.StorageName)
 	if err != nil {
 		return err
 	}
 	disposition := "attachment"
-	if inlineImages && inlineTypes[a.MimeType] {
+	if inlineImages && InlineTypes[a.MimeType] {
 		disposition = "inline"
 	}
 	c.Set(fiber.HeaderContentType, a.MimeType)
@@ -106,27 +106,27 @@ func (h *Handler) deleteAttachment(c *fiber.Ctx) error {
 		return err
 	}
 	var name string
-	err = h.withReserve("deleting a file", func() (err error) {
-		name, err = h.db.DeleteAttachment(c.UserContext(), a.TicketID, a.ID)
+	err = h.WithReserve("deleting a file", func() (err error) {
+		name, err = h.DB.DeleteAttachment(c.UserContext(), a.TicketID, a.ID)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	h.files.Remove(name)
+	h.Files.Remove(name)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) attachmentParam(c *fiber.Ctx) (db.Attachment, error) {
-	tid, err := ticketID(c, "id")
+	tid, err := TicketID(c, "id")
 	if err != nil {
 		return db.Attachment{}, err
 	}
-	aid, err := ticketID(c, "attachmentId")
+	aid, err := TicketID(c, "attachmentId")
 	if err != nil {
 		return db.Attachment{}, err
 	}
-	return h.db.Attachment(c.UserContext(), tid, aid, principal(c).IsAgent())
+	return h.DB.Attachment(c.UserContext(), tid, aid, PrincipalOf(c).IsAgent())
 }
 
 // contentDisposition builds the header; mime encodes a non-ASCII name as

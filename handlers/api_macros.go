@@ -23,7 +23,7 @@ func (h *Handler) macroAPIRoutes() []Route {
 
 // listMacros handles GET /api/macros: every macro, by name.
 func (h *Handler) listMacros(c *fiber.Ctx) error {
-	list, err := h.db.Macros(c.UserContext())
+	list, err := h.DB.Macros(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -32,11 +32,11 @@ func (h *Handler) listMacros(c *fiber.Ctx) error {
 
 // getMacro handles GET /api/macros/{id}.
 func (h *Handler) getMacro(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	m, err := h.db.Macro(c.UserContext(), id)
+	m, err := h.DB.Macro(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -47,19 +47,19 @@ func (h *Handler) getMacro(c *fiber.Ctx) error {
 // Location; 422 naming each invalid field (an unknown placeholder in
 // "body", an unknown status in "actions.status"), 409 for a name in use.
 func (h *Handler) createMacro(c *fiber.Ctx) error {
-	obj, err := readJSONObject(c)
+	obj, err := ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
-	f := jsonFields{obj: obj}
-	in := db.MacroInput{Name: f.string("name"), Body: f.string("body")}
+	f := JSONFields{Object: obj}
+	in := db.MacroInput{Name: f.String("name"), Body: f.String("body")}
 	if a := macroActionsJSON(&f); a != nil {
 		in.Actions = *a
 	}
-	if err := f.v.Err(); err != nil {
+	if err := f.Invalid.Err(); err != nil {
 		return err
 	}
-	m, err := h.db.AddMacro(c.UserContext(), in)
+	m, err := h.DB.AddMacro(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
@@ -70,23 +70,23 @@ func (h *Handler) createMacro(c *fiber.Ctx) error {
 // updateMacro handles PATCH /api/macros/{id}: any of name, body and
 // actions (which, given, replace every action); 200 with the macro.
 func (h *Handler) updateMacro(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	obj, err := readJSONObject(c)
+	obj, err := ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
-	f := jsonFields{obj: obj}
-	p := db.MacroPatch{Name: f.stringPtr("name"), Body: f.stringPtr("body"), Actions: macroActionsJSON(&f)}
-	if p.Name == nil && p.Body == nil && !f.has("actions") {
-		f.v.Add("name", "give at least one of name, body, actions")
+	f := JSONFields{Object: obj}
+	p := db.MacroPatch{Name: f.StringPtr("name"), Body: f.StringPtr("body"), Actions: macroActionsJSON(&f)}
+	if p.Name == nil && p.Body == nil && !f.Has("actions") {
+		f.Invalid.Add("name", "give at least one of name, body, actions")
 	}
-	if err := f.v.Err(); err != nil {
+	if err := f.Invalid.Err(); err != nil {
 		return err
 	}
-	m, err := h.db.UpdateMacro(c.UserContext(), id, p)
+	m, err := h.DB.UpdateMacro(c.UserContext(), id, p)
 	if err != nil {
 		return err
 	}
@@ -95,11 +95,11 @@ func (h *Handler) updateMacro(c *fiber.Ctx) error {
 
 // deleteMacro handles DELETE /api/macros/{id}: 204.
 func (h *Handler) deleteMacro(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.db.DeleteMacro(c.UserContext(), id); err != nil {
+	if err := h.DB.DeleteMacro(c.UserContext(), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -108,8 +108,8 @@ func (h *Handler) deleteMacro(c *fiber.Ctx) error {
 // macroActionsJSON reads the "actions" member: nil when absent, no
 // actions when null. A member of the wrong type is a field error named
 // "actions.<member>".
-func macroActionsJSON(f *jsonFields) *db.MacroActions {
-	raw, ok := f.obj["actions"]
+func macroActionsJSON(f *JSONFields) *db.MacroActions {
+	raw, ok := f.Object["actions"]
 	if !ok {
 		return nil
 	}
@@ -119,32 +119,32 @@ func macroActionsJSON(f *jsonFields) *db.MacroActions {
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		f.v.Add("actions", "must be an object with any of status, priority, assigneeId, addTags")
+		f.Invalid.Add("actions", "must be an object with any of status, priority, assigneeId, addTags")
 		return out
 	}
-	af := jsonFields{obj: obj}
-	if af.has("status") && string(obj["status"]) != "null" {
-		out.Status = af.stringPtr("status")
+	af := JSONFields{Object: obj}
+	if af.Has("status") && string(obj["status"]) != "null" {
+		out.Status = af.StringPtr("status")
 	}
-	if af.has("priority") && string(obj["priority"]) != "null" {
-		out.Priority = af.stringPtr("priority")
+	if af.Has("priority") && string(obj["priority"]) != "null" {
+		out.Priority = af.StringPtr("priority")
 	}
 	if raw, ok := obj["assigneeId"]; ok && string(raw) != "null" {
 		var id int64
 		if err := json.Unmarshal(raw, &id); err != nil || id <= 0 {
-			f.v.Add("actions.assigneeId", "must be an agent's id or null")
+			f.Invalid.Add("actions.assigneeId", "must be an agent's id or null")
 		} else {
 			out.AssigneeID = &id
 		}
 	}
 	if raw, ok := obj["addTags"]; ok && string(raw) != "null" {
 		if err := json.Unmarshal(raw, &out.AddTags); err != nil || out.AddTags == nil {
-			f.v.Add("actions.addTags", "must be an array of strings")
+			f.Invalid.Add("actions.addTags", "must be an array of strings")
 			out.AddTags = []string{}
 		}
 	}
-	for _, fe := range af.v.Fields {
-		f.v.Add("actions."+fe.Field, fe.Message)
+	for _, fe := range af.Invalid.Fields {
+		f.Invalid.Add("actions."+fe.Field, fe.Message)
 	}
 	return out
 }

@@ -16,11 +16,11 @@ import (
 // an unknown ticket, 409 for tickets of different requesters, a source
 // already closed or merged, a closed target, or more than 20 tags together.
 func (h *Handler) mergeTicket(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	obj, err := readJSONObject(c)
+	obj, err := ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
@@ -28,11 +28,11 @@ func (h *Handler) mergeTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.db.MergeTicket(c.UserContext(), id, into, principal(c).Actor)
+	t, err := h.DB.MergeTicket(c.UserContext(), id, into, PrincipalOf(c).Actor)
 	if err != nil {
 		return err
 	}
-	return c.JSON(h.present(t))
+	return c.JSON(h.Present(t))
 }
 
 // mergeInto reads the body's "into": a positive integer, the target's id.

@@ -11,20 +11,20 @@ import (
 // listMessages handles GET /api/support-tickets/{id}/messages: the thread,
 // oldest first; requesters never see internal notes.
 func (h *Handler) listMessages(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := h.db.Ticket(c.UserContext(), id, false); err != nil {
+	if _, err := h.DB.Ticket(c.UserContext(), id, false); err != nil {
 		return err
 	}
-	msgs, err := h.db.Messages(c.UserContext(), id, principal(c).IsAgent())
+	msgs, err := h.DB.Messages(c.UserContext(), id, PrincipalOf(c).IsAgent())
 	if err != nil {
 		return err
 	}
 	for i := range msgs {
 		for j := range msgs[i].Attachments {
-			msgs[i].Attachments[j] = h.presentAttachment(msgs[i].Attachments[j])
+			msgs[i].Attachments[j] = h.PresentAttachment(msgs[i].Attachments[j])
 		}
 	}
 	return c.JSON(msgs)
@@ -34,34 +34,34 @@ func (h *Handler) listMessages(c *fiber.Ctx) error {
 // {"body", "internal"} or multipart with the same fields and file parts
 // named "attachments". Only agents may write internal notes.
 func (h *Handler) postMessage(c *fiber.Ctx) error {
-	id, err := ticketID(c, "id")
+	id, err := TicketID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in db.NewMessage
-	var form *multipartForm
-	switch mt, _ := mediaType(c); mt {
+	var form *MultipartForm
+	switch mt, _ := MediaType(c); mt {
 	case "application/json":
-		obj, err := readJSONObject(c)
+		obj, err := ReadJSONObject(c)
 		if err != nil {
 			return err
 		}
-		f := jsonFields{obj: obj}
-		in.Body = f.string("body")
+		f := JSONFields{Object: obj}
+		in.Body = f.String("body")
 		if raw, ok := obj["internal"]; ok {
 			switch string(raw) {
 			case "true":
 				in.Internal = true
 			case "false", "null":
 			default:
-				f.v.Add("internal", "must be true or false")
+				f.Invalid.Add("internal", "must be true or false")
 			}
 		}
-		if err := f.v.Err(); err != nil {
+		if err := f.Invalid.Err(); err != nil {
 			return err
 		}
 	case "multipart/form-data":
-		if form, err = h.readMultipart(c, "attachments", h.cfg.MaxFiles); err != nil {
+		if form, err = h.ReadMultipart(c, "attachments", h.Config.MaxFiles); err != nil {
 			return err
 		}
 		in.Body = form.Values["body"]
@@ -78,27 +78,27 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 	default:
 		return db.Errorf(db.EUNSUPPORTED, "send application/json or multipart/form-data")
 	}
-	m, err := h.storeMessage(c, id, in, form)
+	m, err := h.StoreMessage(c, id, in, form)
 	if err != nil {
 		return err
 	}
 	for j := range m.Attachments {
-		m.Attachments[j] = h.presentAttachment(m.Attachments[j])
+		m.Attachments[j] = h.PresentAttachment(m.Attachments[j])
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
 
 // storeMessage adds a message with its received files, all or nothing, as
 // the caller: an agent, or the ticket's requester under their own name.
-func (h *Handler) storeMessage(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *multipartForm) (db.Message, error) {
-	p := principal(c)
+func (h *Handler) StoreMessage(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *MultipartForm) (db.Message, error) {
+	p := PrincipalOf(c)
 	actor := p.Actor
 	if !p.IsAgent() {
 		if in.Internal {
 			form.Discard()
 			return db.Message{}, db.Errorf(db.EFORBIDDEN, "only agents write internal notes")
 		}
-		t, err := h.db.Ticket(c.UserContext(), ticketID, false)
+		t, err := h.DB.Ticket(c.UserContext(), ticketID, false)
 		if err != nil {
 			form.Discard()
 			return db.Message{}, err
@@ -108,11 +108,11 @@ func (h *Handler) storeMessage(c *fiber.Ctx, ticketID int64, in db.NewMessage, f
 	if err := form.Keep(); err != nil {
 		return db.Message{}, err
 	}
-	m, err := h.db.AddMessage(c.UserContext(), ticketID, in, actor, h.cfg.MaxFiles)
+	m, err := h.DB.AddMessage(c.UserContext(), ticketID, in, actor, h.Config.MaxFiles)
 	if err != nil {
 		form.Discard()
 	} else if !in.Internal {
-		h.presence.posted(ticketID, m.ID, authorOf(m)) // the open pages' early warning
+		h.Presence.Posted(ticketID, m.ID, AuthorOf(m)) // the open pages' early warning
 	}
 	return m, err
 }

@@ -14,7 +14,7 @@ import (
 var ticketFields = []string{"roleContext", "fullName", "email", "subject", "category", "message", "status", "language"}
 
 // newTicketFrom builds a NewTicket from field values by name.
-func newTicketFrom(get func(string) string) db.NewTicket {
+func NewTicketFrom(get func(string) string) db.NewTicket {
 	return db.NewTicket{
 		RoleContext: get("roleContext"), FullName: get("fullName"), Email: get("email"),
 		Subject: get("subject"), Category: get("category"), Message: get("message"),
@@ -26,7 +26,7 @@ func newTicketFrom(get func(string) string) db.NewTicket {
 // accepted and ignored: the server's clock decides. attachments may list
 // files hosted elsewhere, stored as references and never fetched.
 func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
-	obj, err := readJSONObject(c)
+	obj, err := ReadJSONObject(c)
 	if err != nil {
 		return db.NewTicket{}, err
 	}
@@ -34,36 +34,36 @@ func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
 }
 
 func newTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTicket, error) {
-	f := jsonFields{obj: obj}
-	t := newTicketFrom(f.string)
+	f := JSONFields{Object: obj}
+	t := NewTicketFrom(f.String)
 	if raw, ok := obj["attachments"]; ok && string(raw) != "null" {
 		var refs []map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &refs); err != nil {
-			f.v.Add("attachments", "must be an array of {fileName, fileUrl, mimeType, fileSize}")
+			f.Invalid.Add("attachments", "must be an array of {fileName, fileUrl, mimeType, fileSize}")
 		} else if len(refs) > maxFiles {
 			return t, db.Errorf(db.ETOOLARGE, "at most %d attachments", maxFiles)
 		}
 		for i, ref := range refs {
 			field := "attachments[" + strconv.Itoa(i) + "]"
-			rf := jsonFields{obj: ref}
+			rf := JSONFields{Object: ref}
 			a := db.NewAttachment{
-				FileName:    rf.string("fileName"),
-				ExternalURL: rf.string("fileUrl"),
-				MimeType:    rf.string("mimeType"),
+				FileName:    rf.String("fileName"),
+				ExternalURL: rf.String("fileUrl"),
+				MimeType:    rf.String("mimeType"),
 			}
 			if raw, ok := ref["fileSize"]; ok && string(raw) != "null" {
 				if err := json.Unmarshal(raw, &a.FileSize); err != nil {
-					rf.v.Add("fileSize", "must be a whole number of bytes")
+					rf.Invalid.Add("fileSize", "must be a whole number of bytes")
 				}
 			}
 			if a.ExternalURL == "" {
-				rf.v.Add("fileUrl", "is required")
+				rf.Invalid.Add("fileUrl", "is required")
 			}
-			for _, fe := range rf.v.Fields {
-				f.v.Add(field+"."+fe.Field, fe.Message)
+			for _, fe := range rf.Invalid.Fields {
+				f.Invalid.Add(field+"."+fe.Field, fe.Message)
 			}
 			t.Attachments = append(t.Attachments, a)
 		}
 	}
-	return t, f.v.Err()
+	return t, f.Invalid.Err()
 }

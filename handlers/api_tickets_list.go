@@ -146,7 +146,7 @@ func (h *Handler) listTickets(c *fiber.Ctx) error {
 		return db.Errorf(db.EBADREQUEST, "malformed query string")
 	}
 	f, err := parseListQuery(q, func(name string) (int64, error) {
-		cat, err := h.db.FindCategory(c.UserContext(), name)
+		cat, err := h.DB.FindCategory(c.UserContext(), name)
 		return cat.ID, err
 	})
 	if err != nil {
@@ -155,7 +155,7 @@ func (h *Handler) listTickets(c *fiber.Ctx) error {
 	if f.Query != "" {
 		f.CountCap = listCountCap
 	}
-	page, err := h.db.ListTickets(c.UserContext(), f)
+	page, err := h.DB.ListTickets(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (h *Handler) listTickets(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderLink, `</api/support-tickets?`+q.Encode()+`>; rel="next"`)
 	}
 	for i := range page.Tickets {
-		page.Tickets[i] = h.present(page.Tickets[i])
+		page.Tickets[i] = h.Present(page.Tickets[i])
 	}
 	return c.JSON(page.Tickets)
 }

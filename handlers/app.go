@@ -69,26 +69,26 @@ const (
 
 // Handler holds what every handler shares.
 type Handler struct {
-	cfg      Config
-	db       *db.DB
-	files    *filestore.Store
+	Config   Config
+	DB       *db.DB
+	Files    *filestore.Store
 	sessions *sqliteStore
 	cookies  cookieNames
 	// Failed sign-ins: per account and client address, per address, and
 	// per account from anywhere (which only slows down, see agent_login.go).
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
 	// presence is who has which ticket open (agent_presence.go).
-	presence presenceHub
+	Presence PresenceHub
 }
 
-// jsonBodyLimit bounds every JSON body, which is held in memory while it
+// JSONBodyLimit bounds every JSON body, which is held in memory while it
 // arrives (300 held bodies of 1 MiB took 653 MB). The largest of ours is a
 // create with every field at its longest, its text written entirely as
 // \uXXXX escapes (as Python's json.dumps does by default), and 20
 // attachment references with 2,048-byte addresses and 255-character
 // names: 135 KB; or a 10,000-emoji message, each escaped as a surrogate
 // pair: 122 KB. TestJSONBodyLimitFits builds both.
-const jsonBodyLimit = 160 << 10
+const JSONBodyLimit = 160 << 10
 
 // Timeouts around requests, besides the header and body ones of Config.
 const (
@@ -101,7 +101,7 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	h := newHandler(cfg, store, files)
 	app := fiber.New(fiber.Config{
 		AppName:      "helpdesk",
-		ErrorHandler: h.errorHandler,
+		ErrorHandler: h.ErrorHandler,
 		// Stream large bodies instead of buffering them, and leave multipart
 		// parsing to us, so memory does not grow with upload size (MEASURED.md).
 		// fasthttp then reads at most 8 KiB of a body, and of a longer one
@@ -109,11 +109,11 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		// decided whether it takes one.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
-		BodyLimit:                    jsonBodyLimit,
+		BodyLimit:                    JSONBodyLimit,
 		// Request line and headers; fasthttp's 4 KiB default refuses a
 		// legitimate long list query before any route sees it.
 		ReadBufferSize: 16 << 10,
-		ReadTimeout:    h.cfg.HeaderTimeout,
+		ReadTimeout:    h.Config.HeaderTimeout,
 		WriteTimeout:   writeTimeout,
 		IdleTimeout:    idleTimeout,
 		// Routes are matched exactly as listed: which checks apply follows
@@ -122,8 +122,8 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 		DisableStartupMessage: true,
 	})
 	srv := app.Server()
-	srv.HeaderReceived = h.headerReceived
-	srv.ContinueHandler = h.continueBody
+	srv.HeaderReceived = h.HeaderReceived
+	srv.ContinueHandler = h.ContinueBody
 	// fasthttp's parse errors quote the raw request (its cookies and
 	// Authorization header) in their text.
 	srv.SecureErrorLogMessage = true
@@ -134,32 +134,32 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 	srv.ErrorHandler = func(fctx *fasthttp.RequestCtx, err error) {
 		c := app.AcquireCtx(fctx)
 		defer app.ReleaseCtx(c)
-		fctx.SetUserValue(unparsedKey, true)
-		if h.errorHandler(c, serverError(err)) != nil {
+		fctx.SetUserValue(UnparsedKey, true)
+		if h.ErrorHandler(c, ServerError(err)) != nil {
 			fctx.SetStatusCode(fiber.StatusInternalServerError)
 		}
 	}
-	srv.Handler = h.serveRequest(srv.Handler)
+	srv.Handler = h.ServeRequest(srv.Handler)
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	// Security headers first, so that refusals carry them too.
 	h.useSecurityHeaders(app)
-	app.Use(refuseAmbiguousFraming)
-	app.Use(refuseContentEncoding)
-	app.Use(h.authenticate)
+	app.Use(RefuseAmbiguousFraming)
+	app.Use(RefuseContentEncoding)
+	app.Use(h.Authenticate)
 	h.usePageMiddleware(app)
-	limit := h.rateLimit()
+	limit := h.RateLimit()
 	for _, r := range h.routes() {
-		chain := []fiber.Handler{h.guard(r), h.acceptBody(r.Body)}
+		chain := []fiber.Handler{h.Guard(r), h.AcceptBody(r.Body)}
 		if r.Body&MultipartBody != 0 {
 			// The routes that add content (tickets, messages, files) are
 			// refused below the free-space floor; deleting stays possible.
-			chain = append(chain, h.refuseWhenFull)
+			chain = append(chain, h.RefuseWhenFull)
 		}
 		if r.Limited {
 			chain = append(chain, limit)
 		}
-		if csrf := h.csrfGuard(r); csrf != nil {
+		if csrf := h.CSRFGuard(r); csrf != nil {
 			chain = append(chain, csrf)
 		}
 		app.Add(r.Method, r.Path, append(chain, r.Handler)...)
@@ -247,12 +247,12 @@ func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
 	if cfg.BodyRateGrace <= 0 {
 		cfg.BodyRateGrace = DefaultBodyRateGrace
 	}
-	h := &Handler{cfg: cfg, db: store, files: files}
-	h.cookies = newCookieNames(h.secure())
-	h.sessions = &sqliteStore{db: store, secure: h.secure()}
+	h := &Handler{Config: cfg, DB: store, Files: files}
+	h.cookies = newCookieNames(h.Secure())
+	h.sessions = &sqliteStore{db: store, secure: h.Secure()}
 	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
 	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
 	h.loginsByAccount = newThrottle(loginAccountSlow, loginWindow)
-	h.presence = newMemoryHub()
+	h.Presence = NewMemoryHub()
 	return h
 }

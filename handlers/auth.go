@@ -36,7 +36,7 @@ func (p *Principal) IsAgent() bool { return p != nil && p.Role != "" }
 const principalKey = "principal"
 
 // principal returns the caller resolved by authenticate.
-func principal(c *fiber.Ctx) *Principal {
+func PrincipalOf(c *fiber.Ctx) *Principal {
 	p, _ := c.Locals(principalKey).(*Principal)
 	return p
 }
@@ -44,7 +44,7 @@ func principal(c *fiber.Ctx) *Principal {
 // authenticate resolves the caller from the request. A credential that is
 // present but wrong is refused here (401) rather than treated as anonymous,
 // so a client with a revoked key learns it at once.
-func (h *Handler) authenticate(c *fiber.Ctx) error {
+func (h *Handler) Authenticate(c *fiber.Ctx) error {
 	if p := c.Path(); p == "/healthz" || p == "/readyz" {
 		return c.Next() // probes carry no credentials worth checking
 	}
@@ -71,13 +71,13 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 	}
 	switch {
 	case strings.HasPrefix(secret, db.APIKeyPrefix):
-		k, err := h.db.APIKeyBySecret(c.UserContext(), secret)
+		k, err := h.DB.APIKeyBySecret(c.UserContext(), secret)
 		if err != nil {
 			return err
 		}
 		c.Locals(principalKey, &Principal{Role: k.Role, Actor: db.Actor{Type: "apikey", ID: k.ID, Name: k.Name}})
 	case strings.HasPrefix(secret, db.TicketTokenPrefix):
-		id, err := h.db.TicketIDByToken(c.UserContext(), secret)
+		id, err := h.DB.TicketIDByToken(c.UserContext(), secret)
 		if db.ErrorCode(err) == db.ENOTFOUND {
 			return db.Errorf(db.EUNAUTHORIZED, "unknown ticket token")
 		}
@@ -99,9 +99,9 @@ func safeMethod(m string) bool {
 // ticket answers 404, as if the ticket did not exist, so tokens reveal
 // nothing about other tickets; a malformed id is a malformed request
 // (400, CONTRACT §3) whoever asks.
-func (h *Handler) guard(r Route) fiber.Handler {
+func (h *Handler) Guard(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p := principal(c)
+		p := PrincipalOf(c)
 		switch r.Access {
 		case Anyone:
 			return c.Next()
@@ -110,7 +110,7 @@ func (h *Handler) guard(r Route) fiber.Handler {
 				return c.Next()
 			}
 			if p != nil && p.TicketID != 0 {
-				id, err := ticketID(c, "id")
+				id, err := TicketID(c, "id")
 				if err != nil {
 					return err
 				}

@@ -75,8 +75,8 @@ func (h *Handler) newBodyReader(fctx *fasthttp.RequestCtx) *bodyReader {
 	if s == nil {
 		return nil
 	}
-	return &bodyReader{stream: s, conn: fctx.Conn(), idle: h.cfg.BodyIdleTimeout,
-		minRate: h.cfg.BodyMinRate, grace: h.cfg.BodyRateGrace, start: fctx.Time(),
+	return &bodyReader{stream: s, conn: fctx.Conn(), idle: h.Config.BodyIdleTimeout,
+		minRate: h.Config.BodyMinRate, grace: h.Config.BodyRateGrace, start: fctx.Time(),
 		left: max(int64(fctx.Request.Header.ContentLength()), -1)}
 }
 
@@ -182,7 +182,7 @@ const (
 // by whatever path (a route, a refusal in a middleware, the error handler,
 // Fiber's own answers such as the one to an unknown method), it disposes
 // of the body the answer left unread (finishBody).
-func (h *Handler) serveRequest(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+func (h *Handler) ServeRequest(next fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(fctx *fasthttp.RequestCtx) {
 		if b := h.newBodyReader(fctx); b != nil {
 			fctx.SetUserValue(bodyKey, b)
@@ -270,7 +270,7 @@ func lingerClose(conn net.Conn) {
 }
 
 // mediaType is the request's Content-Type without parameters, lowercased.
-func mediaType(c *fiber.Ctx) (string, map[string]string) {
+func MediaType(c *fiber.Ctx) (string, map[string]string) {
 	mt, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
 	if err != nil {
 		return "", nil
@@ -278,14 +278,14 @@ func mediaType(c *fiber.Ctx) (string, map[string]string) {
 	return mt, params
 }
 
-// readJSONObject reads a JSON object body of at most jsonBodyLimit bytes
+// readJSONObject reads a JSON object body of at most JSONBodyLimit bytes
 // into its raw members, so each field can be checked for its type and
 // reported by name.
-func readJSONObject(c *fiber.Ctx) (map[string]json.RawMessage, error) {
-	if mt, _ := mediaType(c); mt != "application/json" {
+func ReadJSONObject(c *fiber.Ctx) (map[string]json.RawMessage, error) {
+	if mt, _ := MediaType(c); mt != "application/json" {
 		return nil, db.Errorf(db.EUNSUPPORTED, "send application/json")
 	}
-	body, err := io.ReadAll(requestBody(c, jsonBodyLimit))
+	body, err := io.ReadAll(requestBody(c, JSONBodyLimit))
 	if err != nil {
 		return nil, readFailure(err)
 	}
@@ -305,39 +305,39 @@ func readJSONObject(c *fiber.Ctx) (map[string]json.RawMessage, error) {
 	return obj, nil
 }
 
-// jsonFields pulls typed values out of a raw JSON object, collecting a field
+// JSONFields pulls typed values out of a raw JSON object, collecting a field
 // error for each value of the wrong type.
-type jsonFields struct {
-	obj map[string]json.RawMessage
-	v   db.Invalid
+type JSONFields struct {
+	Object  map[string]json.RawMessage
+	Invalid db.Invalid
 }
 
 // has reports whether the member is present (null counts as present).
-func (f *jsonFields) has(name string) bool {
-	_, ok := f.obj[name]
+func (f *JSONFields) Has(name string) bool {
+	_, ok := f.Object[name]
 	return ok
 }
 
 // string returns a string member; absent or null is "".
-func (f *jsonFields) string(name string) string {
-	raw, ok := f.obj[name]
+func (f *JSONFields) String(name string) string {
+	raw, ok := f.Object[name]
 	if !ok || string(raw) == "null" {
 		return ""
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		f.v.Add(name, "must be a string")
+		f.Invalid.Add(name, "must be a string")
 		return ""
 	}
 	return s
 }
 
 // stringPtr returns a string member, nil when absent.
-func (f *jsonFields) stringPtr(name string) *string {
-	if !f.has(name) {
+func (f *JSONFields) StringPtr(name string) *string {
+	if !f.Has(name) {
 		return nil
 	}
-	s := f.string(name)
+	s := f.String(name)
 	return &s
 }
 

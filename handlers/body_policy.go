@@ -26,7 +26,7 @@ type Body uint8
 const (
 	NoBody        Body = 0
 	FormBody      Body = 1 << iota // application/x-www-form-urlencoded, at most formBodyLimit
-	JSONBody                       // application/json (UTF-8), at most jsonBodyLimit
+	JSONBody                       // application/json (UTF-8), at most JSONBodyLimit
 	MultipartBody                  // multipart/form-data, streamed under the upload limits
 )
 
@@ -38,10 +38,10 @@ const formBodyLimit = 16 << 10
 // errNoBody refuses a body on a route that takes none.
 var errNoBody = db.Errorf(db.ETOOLARGE, "this request takes no body")
 
-// refuseContentEncoding answers 415 to a request body sent compressed (or
+// RefuseContentEncoding answers 415 to a request body sent compressed (or
 // in any coding but identity). No route of ours takes one: inflating is
 // how a few kilobytes on the wire become gigabytes in memory and /tmp.
-func refuseContentEncoding(c *fiber.Ctx) error {
+func RefuseContentEncoding(c *fiber.Ctx) error {
 	if coding := contentCoding(c.Request().Header.Peek(fiber.HeaderContentEncoding)); coding != "" {
 		return db.Errorf(db.EUNSUPPORTED, "Content-Encoding %q is not accepted: send the body uncompressed", coding)
 	}
@@ -59,10 +59,10 @@ func contentCoding(v []byte) string {
 	return ""
 }
 
-// refuseAmbiguousFraming answers 400 to a request whose body has no single
+// RefuseAmbiguousFraming answers 400 to a request whose body has no single
 // certain end (framingError), before anything reads it; finishBody then
 // closes the connection.
-func refuseAmbiguousFraming(c *fiber.Ctx) error {
+func RefuseAmbiguousFraming(c *fiber.Ctx) error {
 	if err := framingError(&c.Request().Header); err != nil {
 		return err
 	}
@@ -139,8 +139,8 @@ const preReadBytes = 8 << 10
 // streams the rest. What it reads is at most its body buffer (8 KiB,
 // the largest pre-read it ever makes), so never past the end of such a
 // body into the next request.
-func (h *Handler) headerReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	rc := fasthttp.RequestConfig{ReadTimeout: h.cfg.BodyIdleTimeout}
+func (h *Handler) HeaderReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	rc := fasthttp.RequestConfig{ReadTimeout: h.Config.BodyIdleTimeout}
 	if hdr.ContentLength() > preReadBytes {
 		rc.MaxRequestBodySize = 1
 	}
@@ -152,7 +152,7 @@ func (h *Handler) headerReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestCo
 // its headers, and never sent. fasthttp keeps the connection after a 417
 // (and then skips the handler of every later request on it), so the
 // connection closes.
-func (h *Handler) continueBody(hdr *fasthttp.RequestHeader) bool {
+func (h *Handler) ContinueBody(hdr *fasthttp.RequestHeader) bool {
 	if h.takenByNoRoute(hdr) {
 		hdr.SetConnectionClose()
 		return false
@@ -182,10 +182,10 @@ func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
 // take: 415 for a type it does not read, 413 for a length over the limit
 // of that type (a chunked body of unknown length is read through the same
 // limit instead).
-func (h *Handler) acceptBody(b Body) fiber.Handler {
+func (h *Handler) AcceptBody(b Body) fiber.Handler {
 	maxMultipart := h.maxMultipartBody()
 	tooLarge := db.Errorf(db.ETOOLARGE, "%s: at most %d files of %s each", errBodyTooLarge.Message,
-		h.cfg.MaxFiles, sizeLimit(h.cfg.MaxFileBytes))
+		h.Config.MaxFiles, sizeLimit(h.Config.MaxFileBytes))
 	return func(c *fiber.Ctx) error {
 		// -1: chunked, so of unknown length; -2: no body at all.
 		n := int64(c.Request().Header.ContentLength())
@@ -195,7 +195,7 @@ func (h *Handler) acceptBody(b Body) fiber.Handler {
 			}
 			return c.Next()
 		}
-		mt, params := mediaType(c)
+		mt, params := MediaType(c)
 		var limit int64
 		switch {
 		case mt == fiber.MIMEApplicationForm && b&FormBody != 0:
@@ -204,7 +204,7 @@ func (h *Handler) acceptBody(b Body) fiber.Handler {
 			if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
 				return db.Errorf(db.EUNSUPPORTED, "send JSON in UTF-8, not %q", cs)
 			}
-			limit = jsonBodyLimit
+			limit = JSONBodyLimit
 		case mt == fiber.MIMEMultipartForm && b&MultipartBody != 0:
 			if params["boundary"] == "" {
 				return db.Errorf(db.EUNSUPPORTED, "a multipart/form-data body needs a boundary")
@@ -244,7 +244,7 @@ func (b Body) String() string {
 // every file at its largest, with room for each part's headers, and the
 // text fields.
 func (h *Handler) maxMultipartBody() int64 {
-	return int64(h.cfg.MaxFiles)*(h.cfg.MaxFileBytes+4096) + maxFieldBytes + maxPartOverhead
+	return int64(h.Config.MaxFiles)*(h.Config.MaxFileBytes+4096) + maxFieldBytes + maxPartOverhead
 }
 
 // sizeLimit writes a size limit as the file store does ("10 MB").
@@ -260,7 +260,7 @@ const formKey = "form"
 // readForm reads the urlencoded form of a FormBody route (at most
 // formBodyLimit bytes, through our own limits, never the query string)
 // and keeps it for formValue.
-func readForm(c *fiber.Ctx) (url.Values, error) {
+func ReadForm(c *fiber.Ctx) (url.Values, error) {
 	if f, ok := c.Locals(formKey).(url.Values); ok {
 		return f, nil
 	}
@@ -279,7 +279,7 @@ func readForm(c *fiber.Ctx) (url.Values, error) {
 // formValue is a field of the form readForm read; "" on a request without
 // one. Query parameters never count: a value that changes something comes
 // from the body.
-func formValue(c *fiber.Ctx, name string) string {
+func FormValue(c *fiber.Ctx, name string) string {
 	f, _ := c.Locals(formKey).(url.Values)
 	return f.Get(name)
 }

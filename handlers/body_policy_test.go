@@ -119,7 +119,7 @@ func TestBodyPolicyByRoute(t *testing.T) {
 			case r.Body&MultipartBody != 0:
 				limit = h.maxMultipartBody()
 			case r.Body&JSONBody != 0:
-				limit = jsonBodyLimit
+				limit = JSONBodyLimit
 			}
 			if status := declareOnly(t, s, r.Method, path, taken, limit+1, w.admin.ID); status != http.StatusRequestEntityTooLarge {
 				t.Errorf("declared %d bytes, sent none: %d, want 413 at once", limit+1, status)

@@ -13,8 +13,8 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 )
 
-// statusOf maps each domain error code to its one HTTP status.
-var statusOf = map[string]int{
+// StatusOf maps each domain error code to its one HTTP status.
+var StatusOf = map[string]int{
 	db.EBADREQUEST:   fiber.StatusBadRequest,
 	db.EUNAUTHORIZED: fiber.StatusUnauthorized,
 	db.EFORBIDDEN:    fiber.StatusForbidden,
@@ -55,7 +55,7 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 	}
 	switch {
 	case errors.As(err, &de):
-		p.Status = statusOf[de.Code]
+		p.Status = StatusOf[de.Code]
 		p.Detail, p.Errors, p.Allowed = de.Message, de.Fields, de.Allowed
 	case errors.As(err, &fe):
 		p.Status = fe.Code
@@ -82,13 +82,13 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 // back as soon as other requests finish.
 const retryAfterBusy = "5"
 
-// unparsedKey marks a request the HTTP layer refused before parsing it.
-const unparsedKey = "unparsed"
+// UnparsedKey marks a request the HTTP layer refused before parsing it.
+const UnparsedKey = "unparsed"
 
 // serverError is the answer to a request the HTTP layer refused before
 // any route saw it. Its detail is generic, per status: the parse error's
 // text may quote the request itself, cookies and Authorization included.
-func serverError(err error) error {
+func ServerError(err error) error {
 	var ne net.Error
 	switch {
 	case errors.As(err, new(*fasthttp.ErrSmallBuffer)):
@@ -104,7 +104,7 @@ func serverError(err error) error {
 // errorHandler is the one place errors become responses: problem+json under
 // /api, the error page elsewhere. What is left of the request's body is
 // seen to after it (finishBody).
-func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
+func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
 	switch p.Status {
 	case fiber.StatusServiceUnavailable:
@@ -117,7 +117,7 @@ func (h *Handler) errorHandler(c *fiber.Ctx, err error) error {
 	// A request refused before its request line was parsed (headers too
 	// large: 431) has no path to tell an API call from a page; problem+json
 	// reads well enough in a browser and is what an API client needs.
-	if isAPIPath(c.Path()) || c.Locals(unparsedKey) == true {
+	if isAPIPath(c.Path()) || c.Locals(UnparsedKey) == true {
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Response().ResetBody()

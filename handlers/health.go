@@ -25,10 +25,10 @@ func (h *Handler) healthz(c *fiber.Ctx) error {
 func (h *Handler) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := h.db.Ping(ctx); err != nil {
+	if err := h.DB.Ping(ctx); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(health{Status: "unavailable", Reason: "the database does not answer"})
 	}
-	if reason := h.storageProblem(); reason != "" {
+	if reason := h.StorageProblem(); reason != "" {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(health{Status: "unavailable", Reason: reason})
 	}
 	return c.JSON(health{Status: "ok"})

@@ -28,12 +28,12 @@ const (
 	csrfInFormKey = "csrfInForm"
 )
 
-// errCSRF refuses a form whose token is missing or does not match.
-var errCSRF = db.Errorf(db.EFORBIDDEN, "the form's security token is missing or has expired; reload the page and send it again")
+// ErrCSRF refuses a form whose token is missing or does not match.
+var ErrCSRF = db.Errorf(db.EFORBIDDEN, "the form's security token is missing or has expired; reload the page and send it again")
 
 // csrfToken returns the reader's token, minting it (and its cookie) on
 // their first page.
-func (h *Handler) csrfToken(c *fiber.Ctx) string {
+func (h *Handler) CSRFToken(c *fiber.Ctx) string {
 	if v, ok := c.Locals(csrfKey).(string); ok {
 		return v
 	}
@@ -55,10 +55,10 @@ func (h *Handler) csrfToken(c *fiber.Ctx) string {
 func (h *Handler) checkCSRF(c *fiber.Ctx, sent string) error {
 	cookie := c.Cookies(h.cookies.csrf)
 	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(sent)) != 1 {
-		return errCSRF
+		return ErrCSRF
 	}
 	if c.Get("Sec-Fetch-Site") == "cross-site" {
-		return errCSRF
+		return ErrCSRF
 	}
 	return nil
 }
@@ -74,13 +74,13 @@ func (h *Handler) checkCSRF(c *fiber.Ctx, sent string) error {
 //     field before the handler runs.
 //   - Page routes with a multipart form check it in readMultipart, before
 //     the first file is stored.
-func (h *Handler) csrfGuard(r Route) fiber.Handler {
+func (h *Handler) CSRFGuard(r Route) fiber.Handler {
 	switch {
 	case safeMethod(r.Method):
 		return nil
 	case r.api():
 		return func(c *fiber.Ctx) error {
-			if p := principal(c); p != nil && p.SessionID != "" {
+			if p := PrincipalOf(c); p != nil && p.SessionID != "" {
 				if err := h.checkCSRF(c, c.Get(csrfHeader)); err != nil {
 					return err
 				}
@@ -90,14 +90,14 @@ func (h *Handler) csrfGuard(r Route) fiber.Handler {
 	case r.Body&MultipartBody != 0:
 		return func(c *fiber.Ctx) error {
 			if c.Get("Sec-Fetch-Site") == "cross-site" {
-				return errCSRF
+				return ErrCSRF
 			}
 			c.Locals(csrfInFormKey, true)
 			return c.Next()
 		}
 	}
 	return func(c *fiber.Ctx) error {
-		form, err := readForm(c)
+		form, err := ReadForm(c)
 		if err != nil {
 			return err
 		}

@@ -15,12 +15,12 @@ const langKey = "lang"
 // remembered in a cookie), a signed-in agent's profile language, the
 // cookie, Accept-Language, English. The API
 // speaks English only and is left alone.
-func (h *Handler) pageLanguage(c *fiber.Ctx) error {
+func (h *Handler) PageLanguage(c *fiber.Ctx) error {
 	if isAPIPath(c.Path()) || strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
 	choice := c.Cookies(h.cookies.lang)
-	if p := principal(c); p != nil && p.User.Language != "" {
+	if p := PrincipalOf(c); p != nil && p.User.Language != "" {
 		choice = p.User.Language // the agent's own choice (their profile)
 	}
 	if l, ok := i18n.Parse(c.Query("lang")); ok {
@@ -37,7 +37,7 @@ func (h *Handler) pageLanguage(c *fiber.Ctx) error {
 // pageLang is the request's language; outside pageLanguage (an early
 // refusal, before the handler knows its cookie names) it is worked out
 // from the request, the switch's cookie under either name.
-func pageLang(c *fiber.Ctx) i18n.Lang {
+func PageLang(c *fiber.Ctx) i18n.Lang {
 	if l, ok := c.Locals(langKey).(i18n.Lang); ok {
 		return l
 	}
@@ -81,7 +81,7 @@ func (h *Handler) setCookie(c *fiber.Ctx, name, value string, maxAge time.Durati
 		Path:     "/",
 		MaxAge:   int(maxAge.Seconds()),
 		HTTPOnly: true,
-		Secure:   h.secure(),
+		Secure:   h.Secure(),
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }

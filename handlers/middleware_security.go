@@ -16,7 +16,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // and API alike. Handlers may override one (a download sets a stricter
 // policy), since these are set before the handler runs.
 func (h *Handler) useSecurityHeaders(app *fiber.App) {
-	hsts := h.secure()
+	hsts := h.Secure()
 	app.Use(func(c *fiber.Ctx) error {
 		setSecurityHeaders(c, hsts)
 		return c.Next()
@@ -47,4 +47,4 @@ func privatePage(c *fiber.Ctx) error {
 
 // secure reports whether the helpdesk is served over https, where cookies
 // are Secure and browsers are told to stay on https.
-func (h *Handler) secure() bool { return strings.HasPrefix(h.cfg.BaseURL, "https://") }
+func (h *Handler) Secure() bool { return strings.HasPrefix(h.Config.BaseURL, "https://") }

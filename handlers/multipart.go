@@ -31,16 +31,16 @@ const (
 // errFieldsTooLong refuses a form whose text fields are too long together.
 var errFieldsTooLong = db.Errorf(db.ETOOLARGE, "the form's text fields are too long: at most %d KiB in all", maxFieldBytes>>10)
 
-// multipartForm is a streamed multipart body: its text fields and the files
+// MultipartForm is a streamed multipart body: its text fields and the files
 // received into the store's temporary folder.
-type multipartForm struct {
+type MultipartForm struct {
 	Values map[string]string
 	Files  []*filestore.Upload
 }
 
 // Discard removes every received file; for when the request fails. A nil
 // form (a JSON request) has nothing to discard.
-func (f *multipartForm) Discard() {
+func (f *MultipartForm) Discard() {
 	if f == nil {
 		return
 	}
@@ -52,7 +52,7 @@ func (f *multipartForm) Discard() {
 
 // Keep moves every received file into place, before the rows are
 // committed; on failure it discards them all.
-func (f *multipartForm) Keep() error {
+func (f *MultipartForm) Keep() error {
 	if f == nil {
 		return nil
 	}
@@ -66,7 +66,7 @@ func (f *multipartForm) Keep() error {
 }
 
 // Attachments describes the received files for the database.
-func (f *multipartForm) Attachments() []db.NewAttachment {
+func (f *MultipartForm) Attachments() []db.NewAttachment {
 	out := make([]db.NewAttachment, len(f.Files))
 	for i, u := range f.Files {
 		out[i] = u.Attachment()
@@ -76,16 +76,16 @@ func (f *multipartForm) Attachments() []db.NewAttachment {
 
 // readMultipart streams a multipart/form-data body. File parts named
 // fileField go to the file store, at most maxFiles of them and
-// h.cfg.MaxFileBytes each; every limit is enforced while reading, because
+// h.Config.MaxFileBytes each; every limit is enforced while reading, because
 // Fiber does not enforce BodyLimit on streamed bodies. On a page, whose
 // CSRF token travels in the form, the token must come before the first
 // file (the forms put it first), so a forged upload stores nothing. On
 // error the files received are removed (the rest of the body is seen to
 // after the answer: finishBody), but the text fields read so far are
 // kept, so a page can show back what was typed; the form is never nil.
-func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*multipartForm, error) {
-	form := &multipartForm{Values: map[string]string{}}
-	mt, params := mediaType(c)
+func (h *Handler) ReadMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*MultipartForm, error) {
+	form := &MultipartForm{Values: map[string]string{}}
+	mt, params := MediaType(c)
 	if mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
@@ -94,7 +94,7 @@ func (h *Handler) readMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*
 	mr := multipart.NewReader(body, params["boundary"])
 	if err := h.readParts(c, mr, body, form, fileField, maxFiles); err != nil {
 		form.Discard()
-		return form, malformed(err)
+		return form, Malformed(err)
 	}
 	// What follows the closing boundary (an epilogue, a chunked body's
 	// last chunk) is read or the connection closed after the answer
@@ -133,7 +133,7 @@ func (f filePart) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *multipartForm, fileField string, maxFiles int) error {
+func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *MultipartForm, fileField string, maxFiles int) error {
 	parts, text := 0, 0
 	for {
 		part, err := mr.NextPart()
@@ -154,7 +154,7 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBud
 			if len(form.Files) == maxFiles {
 				return db.Errorf(db.ETOOLARGE, "at most %d files", maxFiles)
 			}
-			u, err := h.files.Receive(filePart{part, budget}, part.FileName(), h.cfg.MaxFileBytes)
+			u, err := h.Files.Receive(filePart{part, budget}, part.FileName(), h.Config.MaxFileBytes)
 			if err != nil {
 				return err
 			}
@@ -182,7 +182,7 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBud
 // malformed keeps domain errors as they are, turns a failure to read the
 // client's body into its answer (readFailure), and leaves anything else
 // (the disk) an internal error.
-func malformed(err error) error {
+func Malformed(err error) error {
 	var de *db.Error
 	var re *filestore.ReadError
 	switch {

@@ -17,18 +17,18 @@ var detailShown = map[int]bool{409: true, 413: true, 415: true, 429: true}
 // pageError answers an error outside the API with the error page, in the
 // layout and the reader's language, or just its content for htmx.
 func (h *Handler) pageError(c *fiber.Ctx, p Problem) error {
-	lang := pageLang(c)
+	lang := PageLang(c)
 	c.Response().ResetBody()
 	// The error may have stopped the request before the middleware ran.
-	setSecurityHeaders(c, h.secure())
+	setSecurityHeaders(c, h.Secure())
 	key := "error." + strconv.Itoa(p.Status)
-	if p.Detail == errCSRF.Message {
+	if p.Detail == ErrCSRF.Message {
 		key = "error.csrf"
 	} else if !i18n.Has(key + ".title") {
 		key = "error.default"
 	}
 	e := pages.Error{
-		Meta:      pageMeta(c, lang.T(key+".title")),
+		Meta:      PageMeta(c, lang.T(key+".title")),
 		Status:    p.Status,
 		Title:     lang.T(key + ".title"),
 		Text:      lang.T(key + ".text"),
@@ -38,7 +38,7 @@ func (h *Handler) pageError(c *fiber.Ctx, p Problem) error {
 		e.Detail = p.Detail
 	}
 	if c.Get("HX-Request") == "true" {
-		return render(c, p.Status, pages.ErrorContent(e))
+		return Render(c, p.Status, pages.ErrorContent(e))
 	}
-	return render(c, p.Status, pages.ErrorPage(e))
+	return Render(c, p.Status, pages.ErrorPage(e))
 }

@@ -21,15 +21,15 @@ func (h *Handler) supportFormPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, pages.SupportFormPage(f))
+	return Render(c, fiber.StatusOK, pages.SupportFormPage(f))
 }
 
 // supportForm fills the form's view-model: the active categories labelled
 // in the page's language, the upload limits the server enforces, and what
 // the person typed.
 func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.SupportForm, error) {
-	lang := pageLang(c)
-	cats, err := h.db.Categories(c.UserContext())
+	lang := PageLang(c)
+	cats, err := h.DB.Categories(c.UserContext())
 	if err != nil {
 		return pages.SupportForm{}, err
 	}
@@ -40,12 +40,12 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 		}
 	}
 	return pages.SupportForm{
-		Meta:         pageMeta(c, lang.T("form.title")),
-		CSRF:         h.csrfToken(c),
+		Meta:         PageMeta(c, lang.T("form.title")),
+		CSRF:         h.CSRFToken(c),
 		Values:       values,
 		Categories:   opts,
-		MaxFileBytes: h.cfg.MaxFileBytes,
-		MaxFiles:     h.cfg.MaxFiles,
+		MaxFileBytes: h.Config.MaxFileBytes,
+		MaxFiles:     h.Config.MaxFiles,
 		Accept:       db.AllowedTypes,
 		MaxMessage:   db.MaxMessageLen,
 	}, nil
@@ -60,42 +60,42 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 // browser filled it by mistake sees the form again, typed input intact,
 // and can send it; nothing is stored either way.
 func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
-	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if errors.Is(readErr, errCSRF) {
+	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
+	if errors.Is(readErr, ErrCSRF) {
 		return readErr
 	}
-	lang := pageLang(c)
+	lang := PageLang(c)
 	f, err := h.supportForm(c, form.Values)
 	if err != nil {
 		form.Discard()
 		return err
 	}
 	if readErr != nil {
-		errs, status, ok := h.formErrors(lang, readErr, supportFields)
+		errs, status, ok := h.FormErrors(lang, readErr, supportFields)
 		if !ok {
 			return readErr
 		}
 		f.Errors, f.FilesNotKept = errs, true
-		return render(c, status, pages.SupportFormPage(f))
+		return Render(c, status, pages.SupportFormPage(f))
 	}
 	if strings.TrimSpace(form.Values["website"]) != "" {
 		f.FilesNotKept = len(form.Files) > 0
 		form.Discard()
 		f.Errors = components.Errors{{Message: lang.T("err.honeypot")}}
-		return render(c, fiber.StatusUnprocessableEntity, pages.SupportFormPage(f))
+		return Render(c, fiber.StatusUnprocessableEntity, pages.SupportFormPage(f))
 	}
-	in := newTicketFrom(func(k string) string { return form.Values[k] })
+	in := NewTicketFrom(func(k string) string { return form.Values[k] })
 	in.Status = ""
 	in.Language = string(lang)
 	in.Attachments = form.Attachments()
-	_, token, err := h.storeTicket(c, in, form)
+	_, token, err := h.StoreTicket(c, in, form)
 	if err != nil {
-		errs, status, ok := h.formErrors(lang, err, supportFields)
+		errs, status, ok := h.FormErrors(lang, err, supportFields)
 		if !ok {
 			return err
 		}
 		f.Errors, f.FilesNotKept = errs, len(in.Attachments) > 0
-		return render(c, status, pages.SupportFormPage(f))
+		return Render(c, status, pages.SupportFormPage(f))
 	}
 	return c.Redirect("/track/"+token, fiber.StatusSeeOther)
 }

@@ -12,7 +12,7 @@ import (
 // render writes a page with the given status. A template that fails
 // half-way leaves no half page behind: the body is reset and the error
 // goes to the error handler.
-func render(c *fiber.Ctx, status int, page templ.Component) error {
+func Render(c *fiber.Ctx, status int, page templ.Component) error {
 	c.Status(status)
 	c.Type("html", "utf-8")
 	if err := page.Render(c.UserContext(), c.Response().BodyWriter()); err != nil {
@@ -23,9 +23,9 @@ func render(c *fiber.Ctx, status int, page templ.Component) error {
 }
 
 // pageMeta describes the current page to the layout.
-func pageMeta(c *fiber.Ctx, title string) layout.Meta {
+func PageMeta(c *fiber.Ctx, title string) layout.Meta {
 	return layout.Meta{
-		Lang:    pageLang(c),
+		Lang:    PageLang(c),
 		Title:   title,
 		Path:    switchPath(c.Path()),
 		Private: strings.HasPrefix(c.Path(), "/track/"),

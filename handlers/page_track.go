@@ -24,7 +24,7 @@ func (h *Handler) trackPage(c *fiber.Ctx) error {
 		return err
 	}
 	t.Sent = sentShown(c.Query("sent"), t)
-	return render(c, fiber.StatusOK, pages.TrackPage(t))
+	return Render(c, fiber.StatusOK, pages.TrackPage(t))
 }
 
 // What the requester just did, as the redirect after their form tells the
@@ -87,11 +87,11 @@ func (h *Handler) trackedTicket(c *fiber.Ctx) (tracked, error) {
 	if !strings.HasPrefix(token, db.TicketTokenPrefix) {
 		return tracked{}, db.Errorf(db.ENOTFOUND, "not found")
 	}
-	id, err := h.db.TicketIDByToken(c.UserContext(), token)
+	id, err := h.DB.TicketIDByToken(c.UserContext(), token)
 	if err != nil {
 		return tracked{}, err
 	}
-	t, err := h.db.Ticket(c.UserContext(), id, false)
+	t, err := h.DB.Ticket(c.UserContext(), id, false)
 	if err != nil {
 		return tracked{}, err
 	}
@@ -103,14 +103,14 @@ func (h *Handler) trackedTicket(c *fiber.Ctx) (tracked, error) {
 func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	ctx := c.UserContext()
 	t := tt.ticket
-	lang := pageLang(c)
-	msgs, err := h.db.Messages(ctx, t.ID, false)
+	lang := PageLang(c)
+	msgs, err := h.DB.Messages(ctx, t.ID, false)
 	if err != nil {
 		return pages.Track{}, err
 	}
 	// The history tells which states the ticket really went through, and
 	// who closed it; of it only statuses and actor types reach the page.
-	events, err := h.db.Events(ctx, t.ID)
+	events, err := h.DB.Events(ctx, t.ID)
 	if err != nil {
 		return pages.Track{}, err
 	}
@@ -128,22 +128,22 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	// The requester's room counts only the files they can see (the store
 	// counts internal notes' files apart): counting the agents' private
 	// files in would tell of them.
-	filesLeft := max(h.cfg.MaxFiles-len(t.Attachments), 0)
+	filesLeft := max(h.Config.MaxFiles-len(t.Attachments), 0)
 	number := strconv.FormatInt(t.ID, 10)
 	v := pages.Track{
-		Meta:              pageMeta(c, lang.T("track.title", number)),
-		CSRF:              h.csrfToken(c),
+		Meta:              PageMeta(c, lang.T("track.title", number)),
+		CSRF:              h.CSRFToken(c),
 		Base:              tt.base(),
-		TrackingURL:       h.trackingURL(tt.token),
+		TrackingURL:       h.TrackingURL(tt.token),
 		Number:            t.ID,
 		Subject:           t.Subject,
-		Category:          categoryLabel(t, lang),
+		Category:          CategoryLabel(t, lang),
 		Status:            string(t.Status),
 		Opened:            pageTime(lang, t.CreatedAt.Time, false),
 		Steps:             components.StepsFor(lang, string(t.Status), visited),
 		ClosedByRequester: closedByRequester,
 		Awaiting:          t.Status == db.StatusCreated || t.Status == db.StatusOpen,
-		MaxFileBytes:      h.cfg.MaxFileBytes,
+		MaxFileBytes:      h.Config.MaxFileBytes,
 		FilesLeft:         filesLeft,
 		Accept:            db.AllowedTypes,
 	}
@@ -186,7 +186,7 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	return v, nil
 }
 
-func categoryLabel(t db.Ticket, lang i18n.Lang) string {
+func CategoryLabel(t db.Ticket, lang i18n.Lang) string {
 	return db.Category{Name: t.Category, NameES: t.CategoryES}.Label(string(lang))
 }
 
@@ -207,6 +207,6 @@ func trackFileView(lang i18n.Lang, tt tracked, a db.Attachment) pages.File {
 		return f
 	}
 	f.URL = tt.base() + "/files/" + strconv.FormatInt(a.ID, 10)
-	f.Image = inlineTypes[a.MimeType]
+	f.Image = InlineTypes[a.MimeType]
 	return f
 }

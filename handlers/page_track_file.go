@@ -7,9 +7,9 @@ import (
 	"github.com/kinconecta/helpdesk/views/pages"
 )
 
-// inlineTypes are the raster image types a browser may show in place:
+// InlineTypes are the raster image types a browser may show in place:
 // they cannot carry script. Everything else (PDF, text) is a download.
-var inlineTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+var InlineTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
 
 // trackFile handles GET /track/{token}/files/{attachmentId}: one of the
 // ticket's files, never one of another ticket's or of an internal note
@@ -19,27 +19,27 @@ func (h *Handler) trackFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	aid, err := ticketID(c, "attachmentId")
+	aid, err := TicketID(c, "attachmentId")
 	if err != nil {
 		return err
 	}
-	a, err := h.db.Attachment(c.UserContext(), tt.ticket.ID, aid, false)
+	a, err := h.DB.Attachment(c.UserContext(), tt.ticket.ID, aid, false)
 	if err != nil {
 		return err
 	}
 	if a.StorageName == "" {
-		return h.externalFilePage(c, a, tt.base())
+		return h.ExternalFilePage(c, a, tt.base())
 	}
-	return h.sendAttachment(c, a, true)
+	return h.SendAttachment(c, a, true)
 }
 
 // externalFilePage answers one of our file addresses that names a file
 // hosted elsewhere: a page that says which site the link leads to, never
 // a redirect there (our origin would vouch for any address a ticket's
 // creator chose). back is the page the file belongs to.
-func (h *Handler) externalFilePage(c *fiber.Ctx, a db.Attachment, back string) error {
-	lang := pageLang(c)
-	return render(c, fiber.StatusOK, pages.ExternalFilePage(pages.ExternalFile{
-		Meta: pageMeta(c, lang.T("external.title")), Name: a.FileName, URL: a.FileURL, Back: back,
+func (h *Handler) ExternalFilePage(c *fiber.Ctx, a db.Attachment, back string) error {
+	lang := PageLang(c)
+	return Render(c, fiber.StatusOK, pages.ExternalFilePage(pages.ExternalFile{
+		Meta: PageMeta(c, lang.T("external.title")), Name: a.FileName, URL: a.FileURL, Back: back,
 	}))
 }

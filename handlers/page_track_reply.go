@@ -20,8 +20,8 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, readErr := h.readMultipart(c, "attachments", h.cfg.MaxFiles)
-	if errors.Is(readErr, errCSRF) {
+	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
+	if errors.Is(readErr, ErrCSRF) {
 		return readErr
 	}
 	if readErr != nil {
@@ -31,9 +31,9 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 		form.Discard()
 		return err
 	}
-	_, err = h.db.AddMessage(c.UserContext(), tt.ticket.ID,
+	_, err = h.DB.AddMessage(c.UserContext(), tt.ticket.ID,
 		db.NewMessage{Body: form.Values["body"], Attachments: form.Attachments()},
-		db.Actor{Type: "requester", Name: tt.ticket.FullName}, h.cfg.MaxFiles)
+		db.Actor{Type: "requester", Name: tt.ticket.FullName}, h.Config.MaxFiles)
 	if err != nil {
 		form.Discard()
 		return h.refuseReply(c, tt, err, form.Values["body"], len(form.Files) > 0)
@@ -44,7 +44,7 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 // refuseReply shows the tracking page again with the reply form's
 // messages, or hands errors that are not about the input to the error page.
 func (h *Handler) refuseReply(c *fiber.Ctx, tt tracked, err error, body string, hadFiles bool) error {
-	errs, status, ok := h.formErrors(pageLang(c), err, replyFields)
+	errs, status, ok := h.FormErrors(PageLang(c), err, replyFields)
 	if !ok {
 		return err
 	}
@@ -53,5 +53,5 @@ func (h *Handler) refuseReply(c *fiber.Ctx, tt tracked, err error, body string, 
 		return verr
 	}
 	v.Reply, v.Errors, v.FilesNotKept = body, errs, hadFiles
-	return render(c, status, pages.TrackPage(v))
+	return Render(c, status, pages.TrackPage(v))
 }

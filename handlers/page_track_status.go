@@ -31,7 +31,7 @@ func (h *Handler) trackResolution(to db.Status) fiber.Handler {
 				Allowed: []string{}}
 		}
 		status := string(to)
-		_, err = h.db.UpdateTicket(c.UserContext(), tt.ticket.ID, db.TicketPatch{Status: &status},
+		_, err = h.DB.UpdateTicket(c.UserContext(), tt.ticket.ID, db.TicketPatch{Status: &status},
 			db.Actor{Type: "requester", Name: tt.ticket.FullName})
 		if err != nil {
 			return err

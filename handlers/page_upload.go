@@ -20,23 +20,23 @@ var fieldMaxLen = map[string]int{
 // the page's language and the order of fields, and the status to answer
 // with. ok is false for errors that are not about the input: those go to
 // the error page.
-func (h *Handler) formErrors(lang i18n.Lang, err error, order []string) (errs components.Errors, status int, ok bool) {
+func (h *Handler) FormErrors(lang i18n.Lang, err error, order []string) (errs components.Errors, status int, ok bool) {
 	var de *db.Error
 	if !errors.As(err, &de) {
 		return nil, 0, false
 	}
-	status = statusOf[de.Code]
+	status = StatusOf[de.Code]
 	if len(de.Fields) > 0 {
 		for _, name := range order {
 			for _, fe := range de.Fields {
 				if fe.Field == name {
-					errs = append(errs, components.FieldError{Field: name, Message: fieldMessage(lang, fe)})
+					errs = append(errs, components.FieldError{Field: name, Message: FieldMessage(lang, fe)})
 				}
 			}
 		}
 		for _, fe := range de.Fields {
 			if !contains(order, fe.Field) {
-				errs = append(errs, components.FieldError{Message: fieldMessage(lang, fe)})
+				errs = append(errs, components.FieldError{Message: FieldMessage(lang, fe)})
 			}
 		}
 		return errs, status, true
@@ -50,7 +50,7 @@ func (h *Handler) formErrors(lang i18n.Lang, err error, order []string) (errs co
 // fieldMessage says what is wrong with a field in lang. The store writes
 // its messages in English for API clients; each one the forms can meet
 // has its own wording here, and the tests post every one of them.
-func fieldMessage(lang i18n.Lang, fe db.FieldError) string {
+func FieldMessage(lang i18n.Lang, fe db.FieldError) string {
 	m := fe.Message
 	switch {
 	case m == "is required" && i18n.Has("err.required."+fe.Field):
@@ -83,11 +83,11 @@ func (h *Handler) fileMessage(lang i18n.Lang, de *db.Error) string {
 	case de.Code == db.EINVALID && name != "":
 		return lang.T("upload.empty", name)
 	case de.Code == db.ETOOLARGE && name != "":
-		return lang.T("upload.tooLarge", name, lang.Size(h.cfg.MaxFileBytes))
+		return lang.T("upload.tooLarge", name, lang.Size(h.Config.MaxFileBytes))
 	case de.Code == db.ETOOLARGE && strings.HasPrefix(de.Message, "a ticket holds"):
-		return lang.T("track.filesFull", strconv.Itoa(h.cfg.MaxFiles))
+		return lang.T("track.filesFull", strconv.Itoa(h.Config.MaxFiles))
 	case de.Code == db.ETOOLARGE && strings.HasPrefix(de.Message, "at most"):
-		return lang.T("upload.tooMany", strconv.Itoa(h.cfg.MaxFiles))
+		return lang.T("upload.tooMany", strconv.Itoa(h.Config.MaxFiles))
 	case de.Code == db.ETOOLARGE:
 		return lang.T("upload.tooBig")
 	case de.Code == db.EBADREQUEST:

@@ -11,7 +11,7 @@ import (
 // whose address is the requester's key. (Security headers come earlier,
 // in New, so refusals carry them too.)
 func (h *Handler) usePageMiddleware(app *fiber.App) {
-	app.Use(h.pageLanguage)
+	app.Use(h.PageLanguage)
 	app.Use("/track", privatePage)
 }
 

@@ -57,7 +57,7 @@ func TestClientKey(t *testing.T) {
 			fctx.Init(&req, &net.TCPAddr{IP: net.ParseIP(tc.peer), Port: 4242}, nil)
 			c := app.AcquireCtx(&fctx)
 			defer app.ReleaseCtx(c)
-			if got := h.clientKey(c); got != tc.want {
+			if got := h.ClientKey(c); got != tc.want {
 				t.Errorf("clientKey = %q, want %q", got, tc.want)
 			}
 		})

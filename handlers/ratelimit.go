@@ -17,16 +17,16 @@ import (
 // rateLimit limits public creates and uploads per client (clientKey).
 // Agents are not the public and are not limited. Fiber's limiter sets
 // Retry-After.
-func (h *Handler) rateLimit() fiber.Handler {
+func (h *Handler) RateLimit() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        h.cfg.CreateRate,
+		Max:        h.Config.CreateRate,
 		Expiration: time.Minute,
 		Next: func(c *fiber.Ctx) bool {
-			return h.cfg.CreateRate <= 0 || principal(c).IsAgent()
+			return h.Config.CreateRate <= 0 || PrincipalOf(c).IsAgent()
 		},
-		KeyGenerator: h.clientKey,
+		KeyGenerator: h.ClientKey,
 		LimitReached: func(c *fiber.Ctx) error {
-			return db.Errorf(db.ERATELIMITED, "too many requests from your address; at most %d a minute", h.cfg.CreateRate)
+			return db.Errorf(db.ERATELIMITED, "too many requests from your address; at most %d a minute", h.Config.CreateRate)
 		},
 	})
 }
@@ -36,7 +36,7 @@ func (h *Handler) rateLimit() fiber.Handler {
 // (an IPv4 address, an IPv6 /64: one IPv6 host commonly holds a whole /64
 // and would otherwise get a fresh allowance per address), of the address
 // clientAddr finds.
-func (h *Handler) clientKey(c *fiber.Ctx) string {
+func (h *Handler) ClientKey(c *fiber.Ctx) string {
 	return connlimit.Client(h.clientAddr(c))
 }
 
@@ -75,7 +75,7 @@ func (h *Handler) clientAddr(c *fiber.Ctx) netip.Addr {
 
 // trusted reports whether a is one of Config.TrustedProxies.
 func (h *Handler) trusted(a netip.Addr) bool {
-	for _, p := range h.cfg.TrustedProxies {
+	for _, p := range h.Config.TrustedProxies {
 		if a.IsValid() && p.Contains(a) {
 			return true
 		}

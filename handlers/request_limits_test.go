@@ -56,8 +56,8 @@ func TestJSONBodyLimitFits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Logf("%d bytes", len(tc.body))
-			if len(tc.body) > jsonBodyLimit {
-				t.Fatalf("%d bytes, over the %d-byte limit", len(tc.body), jsonBodyLimit)
+			if len(tc.body) > JSONBodyLimit {
+				t.Fatalf("%d bytes, over the %d-byte limit", len(tc.body), JSONBodyLimit)
 			}
 			if r := s.do(t, "POST", "/api/support-tickets", "application/json", strings.NewReader(tc.body)); r.StatusCode != http.StatusCreated {
 				t.Fatalf("status %d: %.300s", r.StatusCode, r.Body)

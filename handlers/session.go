@@ -94,7 +94,7 @@ func (w *cookieWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *cookieWriter) WriteHeader(int)             {}
 
 // agentSession returns the request's agent session.
-func (h *Handler) agentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, error) {
+func (h *Handler) AgentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, error) {
 	r, err := adaptor.ConvertRequest(c, false)
 	if err != nil {
 		return nil, nil, err
@@ -105,7 +105,7 @@ func (h *Handler) agentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, 
 }
 
 // saveSession writes the session and its cookie into the response.
-func (h *Handler) saveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session) error {
+func (h *Handler) SaveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session) error {
 	w := &cookieWriter{header: http.Header{}}
 	if err := s.Save(r, w); err != nil {
 		return err
@@ -120,38 +120,38 @@ func (h *Handler) saveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session
 // planted before sign-in is worth nothing after it. On a disk too full for
 // the session, the reserve gives it room (withReserve): signing in is how
 // an admin gets to make room.
-func (h *Handler) signIn(c *fiber.Ctx, u db.User) error {
-	s, r, err := h.agentSession(c)
+func (h *Handler) SignIn(c *fiber.Ctx, u db.User) error {
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
 	}
 	planted := s.ID
-	return h.withReserve("sign-in", func() error {
+	return h.WithReserve("sign-in", func() error {
 		if planted != "" {
-			if err := h.db.DeleteSession(c.UserContext(), planted); err != nil {
+			if err := h.DB.DeleteSession(c.UserContext(), planted); err != nil {
 				return err
 			}
 		}
 		s.ID, s.IsNew = "", true
 		s.Values = map[any]any{sessionUser: u.ID}
-		return h.saveSession(c, r, s)
+		return h.SaveSession(c, r, s)
 	})
 }
 
 // signOut ends the session and clears its cookie.
-func (h *Handler) signOut(c *fiber.Ctx) error {
-	s, r, err := h.agentSession(c)
+func (h *Handler) SignOut(c *fiber.Ctx) error {
+	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
 	}
 	s.Options.MaxAge = -1
-	return h.saveSession(c, r, s)
+	return h.SaveSession(c, r, s)
 }
 
 // sessionPrincipal resolves a session cookie to an agent, nil when there
 // is no live session.
 func (h *Handler) sessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
-	_, u, err := h.db.SessionByID(ctx, cookie)
+	_, u, err := h.DB.SessionByID(ctx, cookie)
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return nil, nil
 	}

@@ -260,7 +260,7 @@ func TestRefusalBeforeTheBody(t *testing.T) {
 	}{
 		{"ErrLength", "application/json", 99999999999, http.StatusRequestEntityTooLarge},
 		{"ErrType", "text/plain", 50000, http.StatusUnsupportedMediaType},
-		{"ErrJSONLength", "application/json", jsonBodyLimit + 1, http.StatusRequestEntityTooLarge},
+		{"ErrJSONLength", "application/json", JSONBodyLimit + 1, http.StatusRequestEntityTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))

@@ -19,9 +19,9 @@ import (
 // in its write-ahead log before it frees anything), status changes and
 // settings. It belongs on the routes that store new content: creates,
 // messages and uploads.
-func (h *Handler) refuseWhenFull(c *fiber.Ctx) error {
+func (h *Handler) RefuseWhenFull(c *fiber.Ctx) error {
 	if low, free, _ := h.storageLow(false); low {
-		floorRefusals.note(free, h.cfg.MinFreeBytes)
+		floorRefusals.note(free, h.Config.MinFreeBytes)
 		return db.ErrStorageFull
 	}
 	return c.Next()
@@ -30,19 +30,19 @@ func (h *Handler) refuseWhenFull(c *fiber.Ctx) error {
 // storageLow reports whether the data folder is below Config.MinFreeBytes
 // (see filestore.Store.BelowFloor).
 func (h *Handler) storageLow(fresh bool) (low bool, free int64, err error) {
-	return h.files.BelowFloor(h.cfg.MinFreeBytes, fresh)
+	return h.Files.BelowFloor(h.Config.MinFreeBytes, fresh)
 }
 
 // storageProblem is /readyz's reason for being unready on account of the
 // data folder, "" when there is none. It names sizes, never paths.
-func (h *Handler) storageProblem() string {
+func (h *Handler) StorageProblem() string {
 	low, free, err := h.storageLow(true)
 	switch {
 	case err != nil:
 		return "the free space of the data folder cannot be measured"
 	case low:
 		return fmt.Sprintf("the data folder has %s free, below the floor of %s (--min-free-mb): new tickets, messages and files are refused",
-			mebibytes(free), mebibytes(h.cfg.MinFreeBytes))
+			mebibytes(free), mebibytes(h.Config.MinFreeBytes))
 	}
 	return ""
 }
@@ -58,9 +58,9 @@ func mebibytes(n int64) string {
 // (filestore.Store.ReleaseReserve) and runs write once more, so that an
 // admin can always sign in and delete; the server makes the reserve
 // again once there is room.
-func (h *Handler) withReserve(what string, write func() error) error {
+func (h *Handler) WithReserve(what string, write func() error) error {
 	err := write()
-	if !db.IsStorageFull(err) || !h.files.ReleaseReserve() {
+	if !db.IsStorageFull(err) || !h.Files.ReleaseReserve() {
 		return err
 	}
 	slog.Warn("the disk holding the data folder is full: released the reserve so that an admin can make room; delete tickets or files, or free space on the disk",

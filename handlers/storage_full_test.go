@@ -214,7 +214,7 @@ func TestWithReserve(t *testing.T) {
 	}
 	keep()
 	tries := 0
-	err := h.withReserve("test", func() error {
+	err := h.WithReserve("test", func() error {
 		if tries++; tries == 1 {
 			return db.ErrStorageFull
 		}
@@ -228,7 +228,7 @@ func TestWithReserve(t *testing.T) {
 	}
 	keep()
 	tries = 0
-	if err := h.withReserve("test", func() error { tries++; return errors.New("not a full disk") }); err == nil || tries != 1 {
+	if err := h.WithReserve("test", func() error { tries++; return errors.New("not a full disk") }); err == nil || tries != 1 {
 		t.Errorf("another failure: err %v after %d tries, want it returned after one", err, tries)
 	}
 	if _, err := os.Stat(reserve); err != nil {
