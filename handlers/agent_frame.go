@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -10,8 +11,8 @@ import (
 // page's language), its section, and who is signed in. Desk pages are
 // private: no search engine, no shared cache.
 func (h *Handler) frameMeta(c *fiber.Ctx, title string, nav agent.Nav) agent.FrameMeta {
-	p := PrincipalOf(c)
-	meta := PageMeta(c, title)
+	p := web.PrincipalOf(c)
+	meta := web.PageMeta(c, title)
 	meta.Private, meta.Wide = true, true
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	m := agent.FrameMeta{Meta: meta, CSRF: h.CSRFToken(c), Active: nav}

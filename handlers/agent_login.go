@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -27,16 +28,16 @@ const (
 
 // loginPage handles GET /agent/login.
 func (h *Handler) loginPage(c *fiber.Ctx) error {
-	if PrincipalOf(c).IsAgent() {
+	if web.PrincipalOf(c).IsAgent() {
 		return c.Redirect("/agent", fiber.StatusSeeOther)
 	}
 	return h.renderLogin(c, fiber.StatusOK, "", "")
 }
 
 func (h *Handler) renderLogin(c *fiber.Ctx, status int, email, msg string) error {
-	meta := PageMeta(c, PageLang(c).T("agent.login.title"))
+	meta := web.PageMeta(c, web.PageLang(c).T("agent.login.title"))
 	meta.Private = true
-	return Render(c, status, agent.LoginPage(agent.Login{
+	return web.Render(c, status, agent.LoginPage(agent.Login{
 		Meta: meta,
 		CSRF: h.CSRFToken(c), Next: safeNext(loginNext(c)), Email: email, Error: msg,
 	}))
@@ -46,7 +47,7 @@ func (h *Handler) renderLogin(c *fiber.Ctx, status int, email, msg string) error
 // the address's on the sign-in page itself.
 func loginNext(c *fiber.Ctx) string {
 	if c.Method() == fiber.MethodPost {
-		return FormValue(c, "next")
+		return web.FormValue(c, "next")
 	}
 	return c.Query("next")
 }
@@ -54,8 +55,8 @@ func loginNext(c *fiber.Ctx) string {
 // login handles POST /agent/login. Every failure reads the same, whether
 // the account exists or not, and takes as long (bcrypt runs either way).
 func (h *Handler) login(c *fiber.Ctx) error {
-	lang := PageLang(c)
-	email := strings.TrimSpace(FormValue(c, "email"))
+	lang := web.PageLang(c)
+	email := strings.TrimSpace(web.FormValue(c, "email"))
 	if len(email) > db.MaxEmailLen {
 		email = email[:db.MaxEmailLen]
 	}
@@ -74,7 +75,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 			return c.UserContext().Err()
 		}
 	}
-	password := FormValue(c, "password")
+	password := web.FormValue(c, "password")
 	if len(password) > 200 {
 		password = ""
 	}
@@ -90,7 +91,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err := h.SignIn(c, u); err != nil {
 		return err
 	}
-	return c.Redirect(safeNext(FormValue(c, "next")), fiber.StatusSeeOther)
+	return c.Redirect(safeNext(web.FormValue(c, "next")), fiber.StatusSeeOther)
 }
 
 // loginAttempt is one sign-in attempt, counted by the throttles as a
@@ -157,7 +158,7 @@ func (h *Handler) setPasswordPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, msg string) error {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	u, err := h.DB.PasswordTokenUser(c.UserContext(), c.Params("token"))
@@ -167,9 +168,9 @@ func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, msg string) error 
 	if err != nil {
 		return err
 	}
-	meta := PageMeta(c, lang.T("agent.setPassword.title"))
+	meta := web.PageMeta(c, lang.T("agent.setPassword.title"))
 	meta.Private, meta.Path = true, "/agent/login"
-	return Render(c, status, agent.SetPasswordPage(agent.SetPassword{
+	return web.Render(c, status, agent.SetPasswordPage(agent.SetPassword{
 		Meta: meta, CSRF: h.CSRFToken(c), Token: c.Params("token"), Email: u.Email, Error: msg,
 	}))
 }
@@ -177,7 +178,7 @@ func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, msg string) error 
 // setPassword handles POST /agent/set-password/{token}: the token is spent,
 // the agent's other sessions end and a new one starts.
 func (h *Handler) setPassword(c *fiber.Ctx) error {
-	u, err := h.DB.UsePasswordToken(c.UserContext(), c.Params("token"), FormValue(c, "password"))
+	u, err := h.DB.UsePasswordToken(c.UserContext(), c.Params("token"), web.FormValue(c, "password"))
 	var de *db.Error
 	if errors.As(err, &de) && de.Code == db.EINVALID && len(de.Fields) > 0 {
 		return h.renderSetPassword(c, fiber.StatusUnprocessableEntity, de.Fields[0].Message)

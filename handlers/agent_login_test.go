@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestAgentLogin(t *testing.T) {
@@ -43,7 +44,7 @@ func TestAgentLogin(t *testing.T) {
 		}
 		var first string
 		for _, c := range r.Cookies() {
-			if c.Name == sessionCookie {
+			if c.Name == web.SessionCookie {
 				first = c.Value
 				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 					t.Errorf("session cookie %+v is not HttpOnly and SameSite=Lax", c)
@@ -63,7 +64,7 @@ func TestAgentLogin(t *testing.T) {
 		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`)); r.StatusCode != http.StatusForbidden {
 			t.Errorf("PATCH with a session and no CSRF header: %d, want 403", r.StatusCode)
 		}
-		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`), csrfHeader, b.csrf(t)); r.StatusCode != http.StatusOK {
+		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`), web.CSRFHeader, b.csrf(t)); r.StatusCode != http.StatusOK {
 			t.Errorf("PATCH with a session and the CSRF header: %d %s", r.StatusCode, r.Body)
 		}
 		events, _ := s.DB.Events(t.Context(), c.ID)
@@ -73,7 +74,7 @@ func TestAgentLogin(t *testing.T) {
 		// Signing in again starts a new session id.
 		r = b.postForm(t, "/agent/login", url.Values{"email": {"marta@kinconecta.com"}, "password": {"correct horse battery"}})
 		for _, c := range r.Cookies() {
-			if c.Name == sessionCookie && c.Value == first {
+			if c.Name == web.SessionCookie && c.Value == first {
 				t.Error("the session id was not renewed at sign-in")
 			}
 		}

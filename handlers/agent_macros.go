@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
@@ -17,11 +18,11 @@ import (
 // picker's script reads, and the Apply of the picker without a script.
 // Sending goes through the composer's own post, which carries the staged
 // macro (storeComposed).
-func (h *Handler) macroRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/tickets/:id/macros/:macroId", Agent, false, NoBody, h.macroPreview},
-		{"POST", "/agent/tickets/:id/macro", Agent, false, MultipartBody, h.macroApply},
-		{"GET", "/agent/tickets/:id/macro", Agent, false, NoBody, h.ticketFormAddress("#compose")},
+func (h *Handler) macroRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/tickets/:id/macros/:macroId", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.macroPreview},
+		{Method: "POST", Path: "/agent/tickets/:id/macro", Access: web.Agent, Limited: false, Body: web.MultipartBody, Handler: h.macroApply},
+		{Method: "GET", Path: "/agent/tickets/:id/macro", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFormAddress("#compose")},
 	}
 }
 
@@ -56,7 +57,7 @@ func (h *Handler) macroPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := TicketID(c, "macroId")
+	id, err := web.TicketID(c, "macroId")
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (h *Handler) macroApply(c *fiber.Ctx) error {
 	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
 	hadFiles := len(form.Files) > 0
 	form.Discard()
-	if errors.Is(readErr, ErrCSRF) {
+	if errors.Is(readErr, web.ErrCSRF) {
 		return readErr
 	}
 	sent := agent.TicketCompose{Body: form.Values["body"], Internal: form.Values["internal"]}
@@ -104,7 +105,7 @@ func (h *Handler) macroApply(c *fiber.Ctx) error {
 		m, err := h.DB.Macro(c.UserContext(), id)
 		switch {
 		case db.ErrorCode(err) == db.ENOTFOUND:
-			status, problem = fiber.StatusUnprocessableEntity, PageLang(c).T("macros.err.gone")
+			status, problem = fiber.StatusUnprocessableEntity, web.PageLang(c).T("macros.err.gone")
 			c.Locals(stagedKey, nil)
 		case err != nil:
 			return err
@@ -132,14 +133,14 @@ func appendReply(typed, macro string) string {
 // the signed-in agent.
 func fillMacro(c *fiber.Ctx, t db.Ticket, m db.Macro) string {
 	return db.FillMacro(m.Body, db.MacroContext{
-		RequesterName: t.FullName, TicketID: t.ID, Subject: t.Subject, AgentName: PrincipalOf(c).Actor.Name,
+		RequesterName: t.FullName, TicketID: t.ID, Subject: t.Subject, AgentName: web.PrincipalOf(c).Actor.Name,
 	})
 }
 
 // macroPicker is the composer's picker for ticket t: every macro, and the
 // one the form being answered staged, if it still exists as it was shown.
 func (h *Handler) macroPicker(c *fiber.Ctx, t db.Ticket) (agent.MacroPicker, error) {
-	p := agent.MacroPicker{Lang: PageLang(c), TicketPath: ticketBase(t.ID)}
+	p := agent.MacroPicker{Lang: web.PageLang(c), TicketPath: ticketBase(t.ID)}
 	list, err := h.DB.Macros(c.UserContext())
 	if err != nil {
 		return p, err
@@ -162,7 +163,7 @@ func (h *Handler) macroPicker(c *fiber.Ctx, t db.Ticket) (agent.MacroPicker, err
 // workflow forbids, an assignee no longer active): sending would be
 // refused, so the agent hears it before.
 func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.MacroStaged, error) {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	s := agent.MacroStaged{ID: m.ID, Version: m.Version, Name: m.Name, Actions: []string{}, Warnings: []string{}}
 	a := m.Actions
 	if a.Status != nil {
@@ -197,7 +198,7 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 // storeComposed stores a composer post: with a staged macro, the reply
 // and the macro's actions in one transaction (db.ReplyWithMacro), else
 // the reply alone (storeMessage). Files are kept only if it all is.
-func (h *Handler) storeComposed(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *MultipartForm) (db.Message, error) {
+func (h *Handler) storeComposed(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *web.MultipartForm) (db.Message, error) {
 	s := stageMacro(c, form.Values)
 	if s == nil {
 		return h.StoreMessage(c, ticketID, in, form)
@@ -205,7 +206,7 @@ func (h *Handler) storeComposed(c *fiber.Ctx, ticketID int64, in db.NewMessage, 
 	if err := form.Keep(); err != nil {
 		return db.Message{}, err
 	}
-	m, _, err := h.DB.ReplyWithMacro(c.UserContext(), ticketID, in, s.ID, s.Version, PrincipalOf(c).Actor, h.Config.MaxFiles)
+	m, _, err := h.DB.ReplyWithMacro(c.UserContext(), ticketID, in, s.ID, s.Version, web.PrincipalOf(c).Actor, h.Config.MaxFiles)
 	if err != nil {
 		form.Discard()
 	}
@@ -244,5 +245,5 @@ func macroComposeErrors(c *fiber.Ctx, lang i18n.Lang, err error) (errs component
 	default:
 		return nil, 0, false
 	}
-	return components.Errors{{Message: msg}}, StatusOf[de.Code], true
+	return components.Errors{{Message: msg}}, web.StatusOf[de.Code], true
 }

@@ -11,20 +11,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
 // composerRoutes are the workspace's live parts: presence, its typing
 // signal, and the composer's preview.
-func (h *Handler) composerRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/tickets/:id/presence", Agent, false, NoBody, h.presenceStream},
-		{"POST", "/agent/tickets/:id/presence", Agent, false, FormBody, h.presenceTyping},
-		{"POST", "/agent/tickets/:id/preview", Agent, false, FormBody, h.composerPreview},
-		{"GET", "/agent/profile", Agent, false, NoBody, h.profilePage},
-		{"POST", "/agent/profile", Agent, false, FormBody, h.profileSave},
-		{"POST", "/agent/profile/password", Agent, false, FormBody, h.profilePassword},
-		{"POST", "/agent/profile/sessions", Agent, false, FormBody, h.profileSessions},
+func (h *Handler) composerRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/tickets/:id/presence", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.presenceStream},
+		{Method: "POST", Path: "/agent/tickets/:id/presence", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.presenceTyping},
+		{Method: "POST", Path: "/agent/tickets/:id/preview", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.composerPreview},
+		{Method: "GET", Path: "/agent/profile", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.profilePage},
+		{Method: "POST", Path: "/agent/profile", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.profileSave},
+		{Method: "POST", Path: "/agent/profile/password", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.profilePassword},
+		{Method: "POST", Path: "/agent/profile/sessions", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.profileSessions},
 	}
 }
 
@@ -62,13 +63,13 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	me := presenceAgentOf(PrincipalOf(c))
+	me := presenceAgentOf(web.PrincipalOf(c))
 	seen, _ := strconv.ParseInt(c.Query("seen"), 10, 64)
 	w, ok := h.Presence.Join(t.ID, me)
 	if !ok {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many open ticket pages")
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	done := c.Context().Done()
 	store := h.DB
 	c.Set(fiber.HeaderContentType, "text/event-stream")
@@ -101,7 +102,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 				return
 			case <-end.C:
 				return
-			case <-w.wake:
+			case <-w.Wake():
 			case <-ping.C:
 				// Email replies reach the store without this process
 				// hearing of them: look, once a ping.
@@ -117,7 +118,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	return nil
 }
 
-func viewersOf(st PresenceState) []agent.TicketViewer {
+func viewersOf(st web.PresenceState) []agent.TicketViewer {
 	out := make([]agent.TicketViewer, len(st.Viewers))
 	for i, v := range st.Viewers {
 		out[i] = agent.TicketViewer{Name: v.Name, Replying: v.Replying}
@@ -133,28 +134,20 @@ func (h *Handler) presenceTyping(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	state := FormValue(c, "state")
+	state := web.FormValue(c, "state")
 	if state != "replying" && state != "viewing" {
 		return db.Errorf(db.EINVALID, "state must be replying or viewing")
 	}
-	h.Presence.Typing(t.ID, presenceAgentOf(PrincipalOf(c)).ID, state == "replying")
+	h.Presence.Typing(t.ID, presenceAgentOf(web.PrincipalOf(c)).ID, state == "replying")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // presenceAgentOf is who p is on the presence line: a signed-in agent by
 // their account's id; an API key (a program) by its own id, negated so it
 // never passes for an account.
-func presenceAgentOf(p *Principal) PresenceAgent {
+func presenceAgentOf(p *web.Principal) web.PresenceAgent {
 	if p.User.ID != 0 {
-		return PresenceAgent{ID: p.User.ID, Name: p.Actor.Name}
+		return web.PresenceAgent{ID: p.User.ID, Name: p.Actor.Name}
 	}
-	return PresenceAgent{ID: -p.Actor.ID, Name: p.Actor.Name}
-}
-
-// authorOf is the agent account that wrote m, 0 for anyone else.
-func AuthorOf(m db.Message) int64 {
-	if m.AuthorID == nil {
-		return 0
-	}
-	return *m.AuthorID
+	return web.PresenceAgent{ID: -p.Actor.ID, Name: p.Actor.Name}
 }

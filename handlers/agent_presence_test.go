@@ -13,6 +13,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // stream is an open presence stream as a browser's EventSource reads it.
@@ -118,7 +119,7 @@ func TestPresenceLimits(t *testing.T) {
 	s := newTestServer(t)
 	c := s.createTicket(t, nil)
 	b := s.signIn(t, db.RoleAgent)
-	for i := 0; i < maxStreamsPerAgent; i++ {
+	for i := 0; i < web.MaxStreamsPerAgent; i++ {
 		if _, code := b.openStream(t, c.ID, "0"); code != http.StatusOK {
 			t.Fatalf("stream %d: %d", i, code)
 		}
@@ -147,7 +148,7 @@ func TestPresenceShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := New(Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
+	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
@@ -37,15 +38,15 @@ func (h *Handler) profilePage(c *fiber.Ctx) error {
 		return err
 	}
 	if key, ok := profileNotices[c.Query("done")]; ok {
-		v.Notice = PageLang(c).T(key)
+		v.Notice = web.PageLang(c).T(key)
 	}
-	return Render(c, fiber.StatusOK, agent.ProfilePage(v))
+	return web.Render(c, fiber.StatusOK, agent.ProfilePage(v))
 }
 
 // profileView is the page for the signed-in agent, as stored. The desk's
 // other pages take an API key too; this one is about a person.
 func (h *Handler) profileView(c *fiber.Ctx) (agent.Profile, error) {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if p.User.ID == 0 {
 		return agent.Profile{}, db.Errorf(db.EFORBIDDEN, "the profile is a signed-in agent's own")
 	}
@@ -57,7 +58,7 @@ func (h *Handler) profileView(c *fiber.Ctx) (agent.Profile, error) {
 	if err != nil {
 		return agent.Profile{}, err
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	return agent.Profile{
 		Frame: h.frameMeta(c, lang.T("profile.title"), agent.NavNone),
 		Email: p.User.Email, Name: prof.Name, Signature: prof.Signature, Language: prof.Language,
@@ -73,14 +74,14 @@ func (h *Handler) profileSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := db.Profile{Name: FormValue(c, "name"), Signature: FormValue(c, "signature"), Language: FormValue(c, "language")}
-	if _, err := h.DB.UpdateProfile(c.UserContext(), PrincipalOf(c).User.ID, in); err != nil {
-		errs, ok := profileFieldErrors(PageLang(c), err)
+	in := db.Profile{Name: web.FormValue(c, "name"), Signature: web.FormValue(c, "signature"), Language: web.FormValue(c, "language")}
+	if _, err := h.DB.UpdateProfile(c.UserContext(), web.PrincipalOf(c).User.ID, in); err != nil {
+		errs, ok := profileFieldErrors(web.PageLang(c), err)
 		if !ok {
 			return err
 		}
 		v.Name, v.Signature, v.Language, v.Errors = in.Name, in.Signature, in.Language, errs
-		return Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
+		return web.Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
 	}
 	to := "/agent/profile?done=saved"
 	if in.Language != "" {
@@ -99,26 +100,26 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	key := "profile:" + strconv.FormatInt(p.User.ID, 10)
 	at, wait, ok := h.loginsByPair.reserve(key)
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)+1))
-		v.PasswordErrors = components.Errors{{Field: "current", Message: PageLang(c).T("profile.err.tooMany")}}
-		return Render(c, fiber.StatusTooManyRequests, agent.ProfilePage(v))
+		v.PasswordErrors = components.Errors{{Field: "current", Message: web.PageLang(c).T("profile.err.tooMany")}}
+		return web.Render(c, fiber.StatusTooManyRequests, agent.ProfilePage(v))
 	}
-	err = h.DB.ChangePassword(c.UserContext(), p.User.ID, FormValue(c, "current"), FormValue(c, "password"), p.SessionID)
+	err = h.DB.ChangePassword(c.UserContext(), p.User.ID, web.FormValue(c, "current"), web.FormValue(c, "password"), p.SessionID)
 	if err != nil {
 		var de *db.Error
 		if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != "current" {
 			h.loginsByPair.giveBack(key, at) // the password was right
 		}
-		errs, ok := profileFieldErrors(PageLang(c), err)
+		errs, ok := profileFieldErrors(web.PageLang(c), err)
 		if !ok {
 			return err
 		}
 		v.PasswordErrors = errs
-		return Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
+		return web.Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
 	}
 	h.loginsByPair.reset(key)
 	return c.Redirect("/agent/profile?done=password", fiber.StatusSeeOther)
@@ -127,7 +128,7 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 // profileSessions handles POST /agent/profile/sessions: sign out
 // everywhere else. 303 back.
 func (h *Handler) profileSessions(c *fiber.Ctx) error {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if p.User.ID == 0 {
 		return db.Errorf(db.EFORBIDDEN, "the profile is a signed-in agent's own")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -20,11 +21,11 @@ import (
 // tickets costs tens of ms, and nobody pages through a thousand.
 const queueCountCap = 1000
 
-func (h *Handler) queueRoutes() []Route {
-	return append([]Route{
-		{"GET", "/agent", Agent, false, NoBody, h.queuePage},
-		{"GET", "/agent/queue/poll", Agent, false, NoBody, h.queuePoll},
-		{"POST", "/agent/bulk", Agent, false, FormBody, h.queueBulk},
+func (h *Handler) queueRoutes() []web.Route {
+	return append([]web.Route{
+		{Method: "GET", Path: "/agent", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.queuePage},
+		{Method: "GET", Path: "/agent/queue/poll", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.queuePoll},
+		{Method: "POST", Path: "/agent/bulk", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.queueBulk},
 	}, h.viewsRoutes()...)
 }
 
@@ -51,7 +52,7 @@ func (h *Handler) queuePage(c *fiber.Ctx) error {
 // what a particular answer adds (a bulk outcome, a refused bulk form).
 func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust func(*agent.Queue)) error {
 	ctx := c.UserContext()
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	cats, err := h.DB.Categories(ctx)
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 		Categories: queueCategoryOptions(lang, cats),
 		Roles:      queueRoleOptions(lang),
 		Priorities: queuePriorityOptions(lang),
-		Agents:     queueAgentOptions(lang, users, PrincipalOf(c).User.ID),
+		Agents:     queueAgentOptions(lang, users, web.PrincipalOf(c).User.ID),
 		Total:      page.Total,
 		TotalMore:  page.TotalCapped,
 		Back:       view.url("/agent", "cursor", q.Get("cursor")),
@@ -131,7 +132,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	if adjust != nil {
 		adjust(&v)
 	}
-	return Render(c, status, agent.QueuePage(v))
+	return web.Render(c, status, agent.QueuePage(v))
 }
 
 // queueRowView is one ticket as the list shows it.
@@ -139,7 +140,7 @@ func queueRowView(lang i18n.Lang, t db.Ticket, names map[int64]string, snippets 
 	r := agent.QueueRow{
 		ID: t.ID, Subject: t.Subject, Requester: t.FullName,
 		Role:     lang.T("role." + string(t.RoleContext)),
-		Category: CategoryLabel(t, lang),
+		Category: web.CategoryLabel(t, lang),
 		Status:   string(t.Status), StatusText: lang.T("status." + string(t.Status)),
 		Priority: string(t.Priority), PriorityText: queuePriorityLabel(lang, t.Priority),
 		Updated: relativeStamp(lang, t.UpdatedAt.Time, now),

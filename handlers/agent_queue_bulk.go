@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
 )
@@ -20,7 +21,7 @@ import (
 // all (nothing selected, nothing to change, a close not confirmed)
 // comes back with 422.
 func (h *Handler) queueBulk(c *fiber.Ctx) error {
-	form, err := ReadForm(c) // read and checked by the route's csrfGuard
+	form, err := web.ReadForm(c) // read and checked by the route's csrfGuard
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func (h *Handler) queueBulk(c *fiber.Ctx) error {
 			}
 		})
 	}
-	results := h.DB.BulkUpdate(c.UserContext(), ids, patch, PrincipalOf(c).Actor)
+	results := h.DB.BulkUpdate(c.UserContext(), ids, patch, web.PrincipalOf(c).Actor)
 	sum, err := h.queueSummarise(c, results, patch)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func (h *Handler) queueBulk(c *fiber.Ctx) error {
 // queueBulkChange reads the selected ids and the change to make, with a
 // message beside each field that cannot be applied.
 func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.TicketPatch, agent.QueueBulk, error) {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	sent := agent.QueueBulk{Status: form.Get("status"), Assignee: form.Get("assigneeId"),
 		AddTags: form.Get("addTags"), RemoveTags: form.Get("removeTags")}
 	var patch db.TicketPatch

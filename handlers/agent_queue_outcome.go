@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -22,7 +23,7 @@ const queueOutcomeKey = "queue.outcome"
 
 // putQueueOutcome keeps sum for the agent's next queue page.
 func (h *Handler) putQueueOutcome(c *fiber.Ctx, sum queueBulkSummary) error {
-	if PrincipalOf(c).SessionID == "" {
+	if web.PrincipalOf(c).SessionID == "" {
 		return nil // an API key has no session and no page to show it on
 	}
 	s, r, err := h.AgentSession(c)
@@ -40,7 +41,7 @@ func (h *Handler) putQueueOutcome(c *fiber.Ctx, sum queueBulkSummary) error {
 // takeQueueOutcome returns and forgets the outcome waiting for this page,
 // in its language, nil when there is none.
 func (h *Handler) takeQueueOutcome(c *fiber.Ctx) (*agent.QueueOutcome, error) {
-	if PrincipalOf(c).SessionID == "" {
+	if web.PrincipalOf(c).SessionID == "" {
 		return nil, nil
 	}
 	s, r, err := h.AgentSession(c)
@@ -59,7 +60,7 @@ func (h *Handler) takeQueueOutcome(c *fiber.Ctx) (*agent.QueueOutcome, error) {
 	if err := json.Unmarshal([]byte(raw), &sum); err != nil {
 		return nil, nil // unreadable: show nothing rather than fail the page
 	}
-	o := sum.outcome(PageLang(c))
+	o := sum.outcome(web.PageLang(c))
 	return &o, nil
 }
 

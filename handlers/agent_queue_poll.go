@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -24,7 +25,7 @@ const queueNewCap = 99
 // the others capped.
 func (h *Handler) queuePoll(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return db.Errorf(db.EBADREQUEST, "malformed query string")
@@ -93,5 +94,5 @@ func (h *Handler) queuePoll(c *fiber.Ctx) error {
 		p.Notice = n
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return Render(c, fiber.StatusOK, agent.QueuePollAnswer(p))
+	return web.Render(c, fiber.StatusOK, agent.QueuePollAnswer(p))
 }

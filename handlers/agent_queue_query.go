@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -60,7 +61,7 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 	case "":
 	case "me":
 		// An API key has no "me"; only a signed-in agent has tickets.
-		me := PrincipalOf(c).User.ID
+		me := web.PrincipalOf(c).User.ID
 		if me == 0 {
 			bad.Add("assignee", "me needs a signed-in agent")
 		}

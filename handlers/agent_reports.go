@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -11,15 +12,15 @@ import (
 const reportDays = 30
 
 // reportsRoutes is the reports page with its charts.
-func (h *Handler) reportsRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/reports", Agent, false, NoBody, h.reportsPage},
+func (h *Handler) reportsRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/reports", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.reportsPage},
 	}
 }
 
 // reportsPage handles GET /agent/reports.
 func (h *Handler) reportsPage(c *fiber.Ctx) error {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	rep, err := h.DB.Report(c.UserContext(), reportDays)
 	if err != nil {
 		return err
@@ -44,5 +45,5 @@ func (h *Handler) reportsPage(c *fiber.Ctx) error {
 	for _, cc := range rep.OpenByCategory {
 		v.Open = append(v.Open, agent.ReportBar{Label: cc.Category.Label(string(lang)), Value: cc.Open})
 	}
-	return Render(c, fiber.StatusOK, agent.ReportsPage(v))
+	return web.Render(c, fiber.StatusOK, agent.ReportsPage(v))
 }

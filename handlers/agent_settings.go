@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
@@ -16,25 +17,25 @@ import (
 
 // settingsRoutes is the admins' settings: agents, API keys, categories,
 // outbox, one page each (/agent/settings is the agents' page).
-func (h *Handler) settingsRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/settings", Admin, false, NoBody, h.settingsPage},
-		{"GET", "/agent/settings/agents", Admin, false, NoBody, h.settingsPage},
-		{"GET", "/agent/settings/keys", Admin, false, NoBody, h.settingsPage},
-		{"GET", "/agent/settings/categories", Admin, false, NoBody, h.settingsPage},
-		{"GET", "/agent/settings/outbox", Admin, false, NoBody, h.settingsPage},
-		{"POST", "/agent/settings/agents", Admin, false, FormBody, h.settingsAddAgent},
-		{"POST", "/agent/settings/agents/:id/role", Admin, false, FormBody, h.settingsAgentRole},
-		{"POST", "/agent/settings/agents/:id/active", Admin, false, FormBody, h.settingsAgentActive},
-		{"POST", "/agent/settings/agents/:id/notify", Admin, false, FormBody, h.settingsAgentNotify},
-		{"POST", "/agent/settings/agents/:id/password-link", Admin, false, FormBody, h.settingsPasswordLink},
-		{"POST", "/agent/settings/keys", Admin, false, FormBody, h.settingsCreateKey},
-		{"POST", "/agent/settings/keys/:id/revoke", Admin, false, FormBody, h.settingsRevokeKey},
-		{"POST", "/agent/settings/categories", Admin, false, FormBody, h.settingsAddCategory},
-		{"POST", "/agent/settings/categories/:id", Admin, false, FormBody, h.settingsUpdateCategory},
-		{"POST", "/agent/settings/categories/:id/retire", Admin, false, FormBody, h.settingsRetireCategory},
-		{"POST", "/agent/settings/categories/:id/move", Admin, false, FormBody, h.settingsMoveCategory},
-		{"POST", "/agent/settings/notifications/:id/retry", Admin, false, FormBody, h.settingsRetryNotification},
+func (h *Handler) settingsRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/settings", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsPage},
+		{Method: "GET", Path: "/agent/settings/agents", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsPage},
+		{Method: "GET", Path: "/agent/settings/keys", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsPage},
+		{Method: "GET", Path: "/agent/settings/categories", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsPage},
+		{Method: "GET", Path: "/agent/settings/outbox", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsPage},
+		{Method: "POST", Path: "/agent/settings/agents", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAddAgent},
+		{Method: "POST", Path: "/agent/settings/agents/:id/role", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAgentRole},
+		{Method: "POST", Path: "/agent/settings/agents/:id/active", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAgentActive},
+		{Method: "POST", Path: "/agent/settings/agents/:id/notify", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAgentNotify},
+		{Method: "POST", Path: "/agent/settings/agents/:id/password-link", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsPasswordLink},
+		{Method: "POST", Path: "/agent/settings/keys", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsCreateKey},
+		{Method: "POST", Path: "/agent/settings/keys/:id/revoke", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsRevokeKey},
+		{Method: "POST", Path: "/agent/settings/categories", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAddCategory},
+		{Method: "POST", Path: "/agent/settings/categories/:id", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsUpdateCategory},
+		{Method: "POST", Path: "/agent/settings/categories/:id/retire", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsRetireCategory},
+		{Method: "POST", Path: "/agent/settings/categories/:id/move", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsMoveCategory},
+		{Method: "POST", Path: "/agent/settings/notifications/:id/retry", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsRetryNotification},
 	}
 }
 
@@ -57,7 +58,7 @@ type settingsState struct {
 func (h *Handler) settingsPage(c *fiber.Ctx) error {
 	st := settingsState{status: fiber.StatusOK}
 	if done := c.Query("done"); done != "" && i18n.Has("settings.done."+done) {
-		st.notice = PageLang(c).T("settings.done." + done)
+		st.notice = web.PageLang(c).T("settings.done." + done)
 	}
 	st.edit, _ = strconv.ParseInt(c.Query("edit"), 10, 64)
 	return h.renderSettings(c, st)
@@ -104,7 +105,7 @@ func (h *Handler) settingsRefusal(c *fiber.Ctx, err error, inputID func(field st
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	st := settingsState{values: values}
 	switch {
 	case len(de.Fields) > 0:
@@ -119,7 +120,7 @@ func (h *Handler) settingsRefusal(c *fiber.Ctx, err error, inputID func(field st
 			st.errors = append(st.errors, components.FieldError{Field: inputID(fe.Field), Message: settingsFieldMessage(lang, fe)})
 		}
 	case de.Code == db.ECONFLICT || de.Code == db.ENOTFOUND:
-		st.status = StatusOf[de.Code]
+		st.status = web.StatusOf[de.Code]
 		st.errors = components.Errors{{Message: settingsRuleMessage(lang, de)}}
 	default:
 		return err
@@ -141,13 +142,13 @@ func settingsFieldOrder(field string) int {
 // way like every id (ticketID); a malformed one names nothing, like an id
 // that does not exist.
 func settingsParamID(c *fiber.Ctx) (int64, error) {
-	return TicketID(c, "id")
+	return web.TicketID(c, "id")
 }
 
 // settingsBool reads a toggle form's hidden true/false. Only a hand-made
 // post can send anything else.
 func settingsBool(c *fiber.Ctx, name string) (bool, error) {
-	v, err := strconv.ParseBool(FormValue(c, name))
+	v, err := strconv.ParseBool(web.FormValue(c, name))
 	if err != nil {
 		return false, db.Errorf(db.EBADREQUEST, "%s must be true or false", name)
 	}

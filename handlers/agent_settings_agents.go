@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -17,8 +18,8 @@ const settingsInactiveLink = "reactivate the account before sending it a passwor
 // with a random password nobody knows; the admin hands over a one-time
 // link with which the new agent chooses their own.
 func (h *Handler) settingsAddAgent(c *fiber.Ctx) error {
-	in := db.NewUser{Name: FormValue(c, "name"), Email: strings.TrimSpace(FormValue(c, "email")),
-		Role: FormValue(c, "role"), Password: db.RandomPassword()}
+	in := db.NewUser{Name: web.FormValue(c, "name"), Email: strings.TrimSpace(web.FormValue(c, "email")),
+		Role: web.FormValue(c, "role"), Password: db.RandomPassword()}
 	u, err := h.DB.CreateUser(c.UserContext(), in)
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("agent-"), map[string]string{
@@ -50,13 +51,13 @@ func (h *Handler) settingsHandOver(c *fiber.Ctx, u db.User, notice string) error
 		return err
 	}
 	link := strings.TrimRight(h.Config.BaseURL, "/") + "/agent/set-password/" + token
-	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: PageLang(c).T(notice, u.Email),
+	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: web.PageLang(c).T(notice, u.Email),
 		secret: &agent.SettingsSecret{Kind: "link", For: u.Email, Value: link}})
 }
 
 // settingsAgentRole handles POST /agent/settings/agents/{id}/role.
 func (h *Handler) settingsAgentRole(c *fiber.Ctx) error {
-	role := FormValue(c, "role")
+	role := web.FormValue(c, "role")
 	u, err := h.settingsUser(c)
 	var revoked int64
 	if err == nil {

@@ -7,15 +7,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
 // settingsCategoryForm reads a category form; aliases come as one
 // comma-separated input, which the store trims and upper-cases.
 func settingsCategoryForm(c *fiber.Ctx) (db.CategoryInput, map[string]string) {
-	in := db.CategoryInput{Name: FormValue(c, "name"), NameES: FormValue(c, "nameEs"),
-		Aliases: strings.Split(FormValue(c, "aliases"), ",")}
-	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": FormValue(c, "aliases")}
+	in := db.CategoryInput{Name: web.FormValue(c, "name"), NameES: web.FormValue(c, "nameEs"),
+		Aliases: strings.Split(web.FormValue(c, "aliases"), ",")}
+	typed := map[string]string{"name": in.Name, "nameEs": in.NameES, "aliases": web.FormValue(c, "aliases")}
 	return in, typed
 }
 
@@ -78,7 +79,7 @@ func (h *Handler) settingsRetireCategory(c *fiber.Ctx) error {
 // with by=-1 (up) or 1 (down): the order of the support form's list and of
 // the desk's filter.
 func (h *Handler) settingsMoveCategory(c *fiber.Ctx) error {
-	by, err := strconv.Atoi(FormValue(c, "by"))
+	by, err := strconv.Atoi(web.FormValue(c, "by"))
 	if err != nil || (by != -1 && by != 1) {
 		return db.Errorf(db.EBADREQUEST, "by must be -1 or 1")
 	}

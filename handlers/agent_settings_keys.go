@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
@@ -11,14 +12,14 @@ import (
 // this response only (200 with no-store, not a redirect: it must not travel
 // in an address or wait in a session); the store keeps only its hash.
 func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
-	name, role := FormValue(c, "name"), FormValue(c, "role")
+	name, role := web.FormValue(c, "name"), web.FormValue(c, "role")
 	// The key is recorded as the signed-in admin's, so it dies with their
 	// rights (db.UpdateUserBy); one made with an admin API key answers to
 	// whoever that key answers to.
 	var k db.APIKey
 	var secret string
 	var err error = db.Errorf(db.EFORBIDDEN, "only an admin account or an admin API key creates API keys")
-	switch p := PrincipalOf(c); {
+	switch p := web.PrincipalOf(c); {
 	case p == nil:
 	case p.SessionID != "":
 		k, secret, err = h.DB.CreateAPIKeyBy(c.UserContext(), name, role, p.User.ID)
@@ -28,7 +29,7 @@ func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), map[string]string{"key-name": name, "key-role": role})
 	}
-	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: PageLang(c).T("settings.created.key", k.Name),
+	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: web.PageLang(c).T("settings.created.key", k.Name),
 		secret: &agent.SettingsSecret{Kind: "key", For: k.Name, Value: secret}})
 }
 
@@ -48,7 +49,7 @@ func (h *Handler) settingsRevokeKey(c *fiber.Ctx) error {
 // settingsActorID is the signed-in account making a settings change, 0
 // when the caller is no account (an API key).
 func settingsActorID(c *fiber.Ctx) int64 {
-	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
+	if p := web.PrincipalOf(c); p != nil && p.SessionID != "" {
 		return p.User.ID
 	}
 	return 0

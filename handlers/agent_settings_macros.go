@@ -8,18 +8,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
 )
 
 // settingsMacroRoutes is the admins' macros page.
-func (h *Handler) settingsMacroRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/settings/macros", Admin, false, NoBody, h.settingsMacrosPage},
-		{"POST", "/agent/settings/macros", Admin, false, FormBody, h.settingsAddMacro},
-		{"POST", "/agent/settings/macros/:id", Admin, false, FormBody, h.settingsUpdateMacro},
-		{"POST", "/agent/settings/macros/:id/delete", Admin, false, FormBody, h.settingsDeleteMacro},
+func (h *Handler) settingsMacroRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/settings/macros", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.settingsMacrosPage},
+		{Method: "POST", Path: "/agent/settings/macros", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsAddMacro},
+		{Method: "POST", Path: "/agent/settings/macros/:id", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsUpdateMacro},
+		{Method: "POST", Path: "/agent/settings/macros/:id/delete", Access: web.Admin, Limited: false, Body: web.FormBody, Handler: h.settingsDeleteMacro},
 	}
 }
 
@@ -32,14 +33,14 @@ var macroFormFields = []string{"name", "body", "status", "priority", "assigneeId
 func (h *Handler) settingsMacrosPage(c *fiber.Ctx) error {
 	var notice string
 	if done := c.Query("done"); done != "" && i18n.Has("macros.done."+done) {
-		notice = PageLang(c).T("macros.done." + done)
+		notice = web.PageLang(c).T("macros.done." + done)
 	}
 	return h.renderSettingsMacros(c, fiber.StatusOK, func(v *agent.SettingsMacros) { v.Notice = notice })
 }
 
 // settingsAddMacro handles POST /agent/settings/macros.
 func (h *Handler) settingsAddMacro(c *fiber.Ctx) error {
-	form, err := ReadForm(c)
+	form, err := web.ReadForm(c)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (h *Handler) settingsUpdateMacro(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form, err := ReadForm(c)
+	form, err := web.ReadForm(c)
 	if err != nil {
 		return err
 	}
@@ -75,13 +76,13 @@ func (h *Handler) settingsDeleteMacro(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ReadForm(c); err != nil {
+	if _, err := web.ReadForm(c); err != nil {
 		return err
 	}
 	if err := h.DB.DeleteMacro(c.UserContext(), id); err != nil {
 		if db.ErrorCode(err) == db.ENOTFOUND {
 			return h.renderSettingsMacros(c, fiber.StatusNotFound, func(v *agent.SettingsMacros) {
-				v.Errors = components.Errors{{Message: PageLang(c).T("macros.err.gone")}}
+				v.Errors = components.Errors{{Message: web.PageLang(c).T("macros.err.gone")}}
 			})
 		}
 		return err
@@ -126,7 +127,7 @@ func (h *Handler) refuseMacroForm(c *fiber.Ctx, err error, id int64, form map[st
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	prefix := "macro-new-"
 	if id != 0 {
 		prefix = "macro-" + strconv.FormatInt(id, 10) + "-"
@@ -188,14 +189,14 @@ func macroFieldMessage(lang i18n.Lang, field string, fe db.FieldError, body stri
 	case field == "status" || field == "priority":
 		return lang.T("macros.err.choice")
 	}
-	return FieldMessage(lang, fe)
+	return web.FieldMessage(lang, fe)
 }
 
 // renderSettingsMacros draws the macros page; adjust adds what this
 // answer has (a notice, a refused form).
 func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*agent.SettingsMacros)) error {
 	ctx := c.UserContext()
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	list, err := h.DB.Macros(ctx)
 	if err != nil {
 		return err
@@ -204,7 +205,7 @@ func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*ag
 	if err != nil {
 		return err
 	}
-	me := PrincipalOf(c).Actor.Name
+	me := web.PrincipalOf(c).Actor.Name
 	sample := db.MacroContext{RequesterName: lang.T("macros.sample.name"), TicketID: 1234, Subject: lang.T("macros.sample.subject"), AgentName: me}
 	v := agent.SettingsMacros{Frame: h.frameMeta(c, lang.T("macros.title"), agent.NavSettings)}
 	for _, ph := range db.MacroPlaceholders {
@@ -254,5 +255,5 @@ func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*ag
 	if adjust != nil {
 		adjust(&v)
 	}
-	return Render(c, status, agent.SettingsMacrosPage(v))
+	return web.Render(c, status, agent.SettingsMacrosPage(v))
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // settingsForm is one form of the settings page: where it posts, a good
@@ -362,7 +363,7 @@ func TestSettingsForbiddenToAgents(t *testing.T) {
 	agentBrowser := s.signIn(t, db.RoleAgent)
 	anonymous := s.newBrowser(t)
 	f := newSettingsFixture(t, s)
-	h := newHandler(Config{}, s.DB, s.Files)
+	h := newHandler(web.Config{}, s.DB, s.Files)
 	n := 0
 	for _, r := range h.settingsRoutes() {
 		n++

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -20,7 +21,7 @@ const settingsOutboxRows = 100
 // lists and what st adds to them.
 func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 	ctx := c.UserContext()
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	users, err := h.DB.Users(ctx)
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 		return err
 	}
 	var me int64
-	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
+	if p := web.PrincipalOf(c); p != nil && p.SessionID != "" {
 		me = p.User.ID
 	}
 	s := agent.Settings{
@@ -88,7 +89,7 @@ func (h *Handler) renderSettings(c *fiber.Ctx, st settingsState) error {
 	if st.status == 0 {
 		st.status = fiber.StatusOK
 	}
-	return Render(c, st.status, agent.SettingsPage(s))
+	return web.Render(c, st.status, agent.SettingsPage(s))
 }
 
 func settingsNotifications(lang i18n.Lang, ns []db.Notification) []agent.SettingsNotification {

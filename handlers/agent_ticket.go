@@ -6,20 +6,21 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
 // ticketRoutes is a ticket's workspace and its forms.
-func (h *Handler) ticketRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/tickets/:id", Agent, false, NoBody, h.ticketPage},
-		{"POST", "/agent/tickets/:id/messages", Agent, false, MultipartBody, h.ticketMessage},
-		{"POST", "/agent/tickets/:id/status", Agent, false, FormBody, h.ticketStatus},
-		{"POST", "/agent/tickets/:id/details", Agent, false, FormBody, h.ticketDetails},
-		{"GET", "/agent/tickets/:id/messages", Agent, false, NoBody, h.ticketFormAddress("#compose")},
-		{"GET", "/agent/tickets/:id/status", Agent, false, NoBody, h.ticketFormAddress("")},
-		{"GET", "/agent/tickets/:id/details", Agent, false, NoBody, h.ticketFormAddress("")},
-		{"GET", "/agent/tickets/:id/files/:attachmentId", Agent, false, NoBody, h.ticketFile},
+func (h *Handler) ticketRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/tickets/:id", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketPage},
+		{Method: "POST", Path: "/agent/tickets/:id/messages", Access: web.Agent, Limited: false, Body: web.MultipartBody, Handler: h.ticketMessage},
+		{Method: "POST", Path: "/agent/tickets/:id/status", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.ticketStatus},
+		{Method: "POST", Path: "/agent/tickets/:id/details", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.ticketDetails},
+		{Method: "GET", Path: "/agent/tickets/:id/messages", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFormAddress("#compose")},
+		{Method: "GET", Path: "/agent/tickets/:id/status", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFormAddress("")},
+		{Method: "GET", Path: "/agent/tickets/:id/details", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFormAddress("")},
+		{Method: "GET", Path: "/agent/tickets/:id/files/:attachmentId", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFile},
 	}
 }
 
@@ -53,7 +54,7 @@ func (h *Handler) ticketFormAddress(anchor string) fiber.Handler {
 // workspaceTicket is the ticket the address names, with every file,
 // internal notes' included: only agents reach these routes.
 func (h *Handler) workspaceTicket(c *fiber.Ctx) (db.Ticket, error) {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return db.Ticket{}, err
 	}
@@ -73,7 +74,7 @@ func (h *Handler) renderTicket(c *fiber.Ctx, status int, t db.Ticket, adjust fun
 	if adjust != nil {
 		adjust(&v)
 	}
-	return Render(c, status, agent.TicketPage(v))
+	return web.Render(c, status, agent.TicketPage(v))
 }
 
 // ticketBase is the workspace's address, where its forms post and return.

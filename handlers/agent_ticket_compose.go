@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/internal/richtext"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -14,7 +15,7 @@ import (
 // newest message shown (for the send guard), the statuses "send and…"
 // offers, the agent's signature, the drafts' key and who else is here.
 func (h *Handler) composeView(c *fiber.Ctx, t db.Ticket, msgs []db.Message, v *agent.Ticket) error {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if len(msgs) > 0 {
 		v.Compose.Seen = msgs[len(msgs)-1].ID
 	}
@@ -31,7 +32,7 @@ func (h *Handler) composeView(c *fiber.Ctx, t db.Ticket, msgs []db.Message, v *a
 		}
 		v.Compose.Signature = prof.Signature
 	}
-	st := h.Presence.State(&PresenceWatch{Ticket: t.ID, Agent: presenceAgentOf(p)})
+	st := h.Presence.State(&web.PresenceWatch{Ticket: t.ID, Agent: presenceAgentOf(p)})
 	v.Compose.Viewers = viewersOf(st)
 	return nil
 }
@@ -44,12 +45,12 @@ func (h *Handler) composerPreview(c *fiber.Ctx) error {
 	if _, err := h.workspaceTicket(c); err != nil {
 		return err
 	}
-	body := FormValue(c, "body")
+	body := web.FormValue(c, "body")
 	if len(body) > 4*db.MaxMessageLen {
 		return db.Errorf(db.EINVALID, "body is too long")
 	}
-	if FormValue(c, "internal") != "true" {
-		if id := PrincipalOf(c).User.ID; id != 0 {
+	if web.FormValue(c, "internal") != "true" {
+		if id := web.PrincipalOf(c).User.ID; id != 0 {
 			p, err := h.DB.Profile(c.UserContext(), id)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // ticketFile handles GET /agent/tickets/{id}/files/{attachmentId}: one of
@@ -14,11 +15,11 @@ import (
 // forbids script and plugins even if a browser tried. A file hosted
 // elsewhere gets a page naming its site, not a redirect.
 func (h *Handler) ticketFile(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	aid, err := TicketID(c, "attachmentId")
+	aid, err := web.TicketID(c, "attachmentId")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -34,16 +35,16 @@ func (h *Handler) mergePage(c *fiber.Ctx) error {
 	if into := c.Query("into"); into != "" && !v.Closed {
 		id, ok := parseTicketNumber(into)
 		if !ok {
-			v.Problem = PageLang(c).T("merge.err.into")
-			return Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
+			v.Problem = web.PageLang(c).T("merge.err.into")
+			return web.Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
 		}
 		sum, err := h.DB.PreviewMerge(c.UserContext(), t.ID, id)
 		if err != nil {
 			return h.refuseMerge(c, v, id, sum, err)
 		}
-		v.Preview = mergePreviewView(PageLang(c), sum)
+		v.Preview = mergePreviewView(web.PageLang(c), sum)
 	}
-	return Render(c, fiber.StatusOK, agent.MergePageView(v))
+	return web.Render(c, fiber.StatusOK, agent.MergePageView(v))
 }
 
 // mergeForm handles POST /agent/tickets/{id}/merge (into=T): the preview's
@@ -54,16 +55,16 @@ func (h *Handler) mergeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, ok := parseTicketNumber(FormValue(c, "into"))
+	id, ok := parseTicketNumber(web.FormValue(c, "into"))
 	if !ok {
 		v, err := h.mergeView(c, t, "")
 		if err != nil {
 			return err
 		}
-		v.Problem = PageLang(c).T("merge.err.into")
-		return Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
+		v.Problem = web.PageLang(c).T("merge.err.into")
+		return web.Render(c, fiber.StatusUnprocessableEntity, agent.MergePageView(v))
 	}
-	if _, err := h.DB.MergeTicket(c.UserContext(), t.ID, id, PrincipalOf(c).Actor); err != nil {
+	if _, err := h.DB.MergeTicket(c.UserContext(), t.ID, id, web.PrincipalOf(c).Actor); err != nil {
 		// The preview reads both tickets as they are now, to say why.
 		sum, _ := h.DB.PreviewMerge(c.UserContext(), t.ID, id)
 		t, ferr := h.workspaceTicket(c)
@@ -90,7 +91,7 @@ func parseTicketNumber(s string) (int64, bool) {
 
 // mergeView fills the merge page for ticket t with the candidates q finds.
 func (h *Handler) mergeView(c *fiber.Ctx, t db.Ticket, q string) (agent.MergePage, error) {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	number := strconv.FormatInt(t.ID, 10)
 	if len(q) > mergeQueryMax {
 		q = q[:mergeQueryMax]
@@ -143,7 +144,7 @@ func (h *Handler) refuseMerge(c *fiber.Ctx, v agent.MergePage, id int64, sum db.
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	num := func(id int64) string { return lang.T("ticket.number", strconv.FormatInt(id, 10)) }
 	s, t := sum.Source, sum.Target
 	status := fiber.StatusConflict
@@ -165,7 +166,7 @@ func (h *Handler) refuseMerge(c *fiber.Ctx, v agent.MergePage, id int64, sum db.
 	default:
 		v.Problem = lang.T("merge.err.tags")
 	}
-	return Render(c, status, agent.MergePageView(v))
+	return web.Render(c, status, agent.MergePageView(v))
 }
 
 // ticketMergeTags fills the workspace's tags and merge cards for t.
@@ -181,7 +182,7 @@ func (h *Handler) ticketMergeTags(c *fiber.Ctx, t db.Ticket, v *agent.Ticket) er
 	if err != nil {
 		return err
 	}
-	v.Merge.Candidates = mergeLinks(PageLang(c), others)
+	v.Merge.Candidates = mergeLinks(web.PageLang(c), others)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
 )
@@ -32,7 +33,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 		return err
 	}
 	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
-	if errors.Is(readErr, ErrCSRF) {
+	if errors.Is(readErr, web.ErrCSRF) {
 		return readErr
 	}
 	stageMacro(c, form.Values)
@@ -49,7 +50,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 			// Closing takes its own confirmation (the status buttons).
 			hadFiles := len(form.Files) > 0
 			form.Discard()
-			errs := components.Errors{{Message: PageLang(c).T("ticket.err.status")}}
+			errs := components.Errors{{Message: web.PageLang(c).T("ticket.err.status")}}
 			return h.renderCompose(c, fiber.StatusUnprocessableEntity, t, sent, errs, hadFiles)
 		}
 		in.Status = &st
@@ -59,7 +60,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 			in.SeenUpTo, sent.Seen = &seen, seen
 		}
 	}
-	me := PrincipalOf(c).User.ID
+	me := web.PrincipalOf(c).User.ID
 	if !internal && me != 0 && strings.TrimSpace(in.Body) != "" {
 		p, err := h.DB.Profile(c.UserContext(), me)
 		if err != nil {
@@ -73,7 +74,7 @@ func (h *Handler) ticketMessage(c *fiber.Ctx) error {
 		return h.refuseCompose(c, t, err, sent, hadFiles)
 	}
 	// Sent: the agent is no longer replying, whatever their page said.
-	h.Presence.Typing(t.ID, presenceAgentOf(PrincipalOf(c)).ID, false)
+	h.Presence.Typing(t.ID, presenceAgentOf(web.PrincipalOf(c)).ID, false)
 	n := ticketNotice{Ticket: t.ID, Kind: "reply"}
 	if internal {
 		n.Kind = "note"
@@ -103,7 +104,7 @@ func withSignature(body, signature string) string {
 // faults beside their fields. Errors that are not about the input go to
 // the error page.
 func (h *Handler) refuseCompose(c *fiber.Ctx, t db.Ticket, err error, sent agent.TicketCompose, hadFiles bool) error {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	if errs, status, ok := macroComposeErrors(c, lang, err); ok {
 		return h.renderCompose(c, status, t, sent, errs, hadFiles)
 	}

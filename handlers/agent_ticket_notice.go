@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // A change made from the workspace is confirmed on the page its form
@@ -24,7 +25,7 @@ type ticketNotice struct {
 
 // putTicketNotice keeps n for the agent's next look at the ticket.
 func (h *Handler) putTicketNotice(c *fiber.Ctx, n ticketNotice) error {
-	if PrincipalOf(c).SessionID == "" {
+	if web.PrincipalOf(c).SessionID == "" {
 		return nil // an API key has no session to carry it
 	}
 	s, r, err := h.AgentSession(c)
@@ -49,7 +50,7 @@ func (h *Handler) putTicketNotice(c *fiber.Ctx, n ticketNotice) error {
 // the notice is left for that second load (the header survives the
 // redirect; the script's copy of the page is thrown away).
 func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
-	if PrincipalOf(c).SessionID == "" || c.Get("X-Requested-With") == "XMLHttpRequest" {
+	if web.PrincipalOf(c).SessionID == "" || c.Get("X-Requested-With") == "XMLHttpRequest" {
 		return "", nil
 	}
 	s, r, err := h.AgentSession(c)
@@ -68,7 +69,7 @@ func (h *Handler) takeTicketNotice(c *fiber.Ctx, id int64) (string, error) {
 	if json.Unmarshal([]byte(raw), &n) != nil || n.Ticket != id {
 		return "", nil
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	switch n.Kind {
 	case "status":
 		return lang.T("ticket.notice.status", labelOr(lang, "status."+n.Value, n.Value)), nil

@@ -8,18 +8,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
 // ticketTagsRoutes is the workspace's tags and merge: the cards' forms,
 // the tag suggestions and the merge page.
-func (h *Handler) ticketTagsRoutes() []Route {
-	return []Route{
-		{"POST", "/agent/tickets/:id/tags", Agent, false, FormBody, h.ticketTags},
-		{"GET", "/agent/tickets/:id/tags", Agent, false, NoBody, h.ticketFormAddress("#tags")},
-		{"GET", "/agent/tags/suggestions", Agent, false, NoBody, h.tagSuggestions},
-		{"GET", "/agent/tickets/:id/merge", Agent, false, NoBody, h.mergePage},
-		{"POST", "/agent/tickets/:id/merge", Agent, false, FormBody, h.mergeForm},
+func (h *Handler) ticketTagsRoutes() []web.Route {
+	return []web.Route{
+		{Method: "POST", Path: "/agent/tickets/:id/tags", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.ticketTags},
+		{Method: "GET", Path: "/agent/tickets/:id/tags", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.ticketFormAddress("#tags")},
+		{Method: "GET", Path: "/agent/tags/suggestions", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.tagSuggestions},
+		{Method: "GET", Path: "/agent/tickets/:id/merge", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.mergePage},
+		{Method: "POST", Path: "/agent/tickets/:id/merge", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.mergeForm},
 	}
 }
 
@@ -33,21 +34,21 @@ func (h *Handler) ticketTags(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sent := FormValue(c, "add")
+	sent := web.FormValue(c, "add")
 	add := splitTags(sent)
 	var remove []string
-	if r := strings.TrimSpace(FormValue(c, "remove")); r != "" {
+	if r := strings.TrimSpace(web.FormValue(c, "remove")); r != "" {
 		remove = []string{r}
 	}
 	if len(add) == 0 && len(remove) == 0 {
 		return c.Redirect(ticketBase(t.ID)+"#tags", fiber.StatusSeeOther)
 	}
-	_, err = h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{AddTags: add, RemoveTags: remove}, PrincipalOf(c).Actor)
+	_, err = h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{AddTags: add, RemoveTags: remove}, web.PrincipalOf(c).Actor)
 	var de *db.Error
 	switch {
 	case err == nil:
 	case errors.As(err, &de) && de.Code == db.EINVALID:
-		lang := PageLang(c)
+		lang := web.PageLang(c)
 		problem := lang.T("ticketTags.err.invalid")
 		if len(de.Fields) > 0 && de.Fields[0].Field == "tags" {
 			problem = lang.T("ticketTags.err.tooMany")
@@ -93,5 +94,5 @@ func (h *Handler) tagSuggestions(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return Render(c, fiber.StatusOK, agent.TagOptions(out))
+	return web.Render(c, fiber.StatusOK, agent.TagOptions(out))
 }

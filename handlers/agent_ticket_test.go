@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestAgentTicketPage(t *testing.T) {
@@ -208,7 +209,7 @@ func TestAgentTicketAccess(t *testing.T) {
 		routes++
 		path := strings.NewReplacer(":id", strconv.FormatInt(c.ID, 10), ":attachmentId", "1").Replace(r.Path)
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
-			if r.Access != Agent {
+			if r.Access != web.Agent {
 				t.Fatalf("access %v, want Agent", r.Access)
 			}
 			var body *strings.Reader

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -20,7 +21,7 @@ const otherTicketsShown = 10
 // its files (db.Ticket with internal ones).
 func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 	ctx := c.UserContext()
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	msgs, err := h.DB.Messages(ctx, t.ID, true)
 	if err != nil {
 		return agent.Ticket{}, err
@@ -51,7 +52,7 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 		Frame: h.frameMeta(c, lang.T("ticket.title", number, t.Subject), agent.NavNone),
 		ID:    t.ID, Base: base,
 		Subject: t.Subject, Status: string(t.Status), StatusText: lang.T("status." + string(t.Status)),
-		Category: CategoryLabel(t, lang), Priority: string(t.Priority), PriorityText: priorityLabel(lang, string(t.Priority)),
+		Category: web.CategoryLabel(t, lang), Priority: string(t.Priority), PriorityText: priorityLabel(lang, string(t.Priority)),
 		Opened: ticketStamp(lang, t.CreatedAt.Time), Updated: ticketStamp(lang, t.UpdatedAt.Time),
 		Requester: agent.TicketRequester{
 			Name: t.FullName, Email: t.Email,
@@ -59,7 +60,7 @@ func (h *Handler) ticketView(c *fiber.Ctx, t db.Ticket) (agent.Ticket, error) {
 			Language: labelOr(lang, "ticket.lang."+t.Language, t.Language),
 		},
 		Moves:   ticketMoves(lang, t.Status),
-		Details: ticketDetailsView(lang, t, users, cats, PrincipalOf(c).User.ID),
+		Details: ticketDetailsView(lang, t, users, cats, web.PrincipalOf(c).User.ID),
 		Compose: agent.TicketCompose{
 			MaxFileBytes: h.Config.MaxFileBytes,
 			FilesLeft:    max(h.Config.MaxFiles-len(t.Attachments), 0),
@@ -154,7 +155,7 @@ func ticketFileView(lang i18n.Lang, base string, a db.Attachment, internal bool)
 		return f
 	}
 	f.URL = base + "/files/" + strconv.FormatInt(a.ID, 10)
-	f.Image = InlineTypes[a.MimeType]
+	f.Image = web.InlineTypes[a.MimeType]
 	return f
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 	"github.com/kinconecta/helpdesk/views/components"
@@ -25,21 +26,21 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to, ok := db.ParseStatus(FormValue(c, "status"))
+	to, ok := db.ParseStatus(web.FormValue(c, "status"))
 	if !ok {
-		return h.refuseChange(c, t.ID, fiber.StatusUnprocessableEntity, PageLang(c).T("ticket.err.status"), nil)
+		return h.refuseChange(c, t.ID, fiber.StatusUnprocessableEntity, web.PageLang(c).T("ticket.err.status"), nil)
 	}
 	if to == t.Status {
 		return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
 	}
 	if to == db.StatusClosed && !closeConfirmed(c) {
-		lang := PageLang(c)
+		lang := web.PageLang(c)
 		return h.renderTicket(c, fiber.StatusUnprocessableEntity, t, func(v *agent.Ticket) {
 			v.Problem, v.ConfirmClose = lang.T("ticket.err.confirmClose"), true
 		})
 	}
 	s := string(to)
-	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{Status: &s}, PrincipalOf(c).Actor); err != nil {
+	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, db.TicketPatch{Status: &s}, web.PrincipalOf(c).Actor); err != nil {
 		return h.refuseUpdate(c, t, err, nil)
 	}
 	if err := h.putTicketNotice(c, ticketNotice{Ticket: t.ID, Kind: "status", Value: s}); err != nil {
@@ -53,7 +54,7 @@ func (h *Handler) ticketStatus(c *fiber.Ctx) error {
 // field, which a form that merely names the status does not send. The API
 // (PATCH) takes no such field: its callers are programs.
 func closeConfirmed(c *fiber.Ctx) bool {
-	return FormValue(c, "confirm") == string(db.StatusClosed)
+	return web.FormValue(c, "confirm") == string(db.StatusClosed)
 }
 
 // ticketDetails handles POST /agent/tickets/{id}/details: the assignee
@@ -67,8 +68,8 @@ func (h *Handler) ticketDetails(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := PageLang(c)
-	sent := agent.TicketDetails{Assignee: FormValue(c, "assigneeId"), Priority: FormValue(c, "priority"), Category: FormValue(c, "category")}
+	lang := web.PageLang(c)
+	sent := agent.TicketDetails{Assignee: web.FormValue(c, "assigneeId"), Priority: web.FormValue(c, "priority"), Category: web.FormValue(c, "category")}
 	var patch db.TicketPatch
 	if sent.Assignee != "" {
 		id, err := strconv.ParseInt(sent.Assignee, 10, 64)
@@ -98,7 +99,7 @@ func (h *Handler) ticketDetails(c *fiber.Ctx) error {
 	if patch.AssigneeID == nil && patch.Priority == nil && patch.Category == nil {
 		return c.Redirect(ticketBase(t.ID), fiber.StatusSeeOther)
 	}
-	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, patch, PrincipalOf(c).Actor); err != nil {
+	if _, err := h.DB.UpdateTicket(c.UserContext(), t.ID, patch, web.PrincipalOf(c).Actor); err != nil {
 		return h.refuseUpdate(c, t, err, &sent)
 	}
 	if err := h.putTicketNotice(c, ticketNotice{Ticket: t.ID, Kind: "details"}); err != nil {
@@ -123,7 +124,7 @@ func (h *Handler) refuseUpdate(c *fiber.Ctx, t db.Ticket, err error, sent *agent
 	if !errors.As(err, &de) {
 		return err
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	switch de.Code {
 	case db.ECONFLICT:
 		return h.refuseChange(c, t.ID, fiber.StatusConflict, conflictText(lang, t.Status, de), nil)

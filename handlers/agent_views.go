@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
@@ -76,7 +77,7 @@ func savedQuery(params url.Values) string {
 // agent sees.
 func (h *Handler) deskViews(c *fiber.Ctx, lang i18n.Lang) ([]deskView, error) {
 	views := builtinViews(lang)
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if p == nil || p.User.ID == 0 {
 		return views, nil // an API key has no saved views
 	}

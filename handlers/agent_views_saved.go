@@ -7,24 +7,25 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/agent"
 )
 
 // viewsRoutes is saving, renaming and deleting the queue's saved views.
 // Only signed-in agents have views: an API key is no one's.
-func (h *Handler) viewsRoutes() []Route {
-	return []Route{
-		{"GET", "/agent/views", Agent, false, NoBody, h.viewsPage},
-		{"POST", "/agent/views", Agent, false, FormBody, h.viewsSave},
-		{"POST", "/agent/views/:id/rename", Agent, false, FormBody, h.viewsRename},
-		{"POST", "/agent/views/:id/delete", Agent, false, FormBody, h.viewsDelete},
+func (h *Handler) viewsRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/agent/views", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.viewsPage},
+		{Method: "POST", Path: "/agent/views", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.viewsSave},
+		{Method: "POST", Path: "/agent/views/:id/rename", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.viewsRename},
+		{Method: "POST", Path: "/agent/views/:id/delete", Access: web.Agent, Limited: false, Body: web.FormBody, Handler: h.viewsDelete},
 	}
 }
 
 // viewEditor is the signed-in agent as an editor of saved views.
 func viewEditor(c *fiber.Ctx) (db.ViewEditor, error) {
-	p := PrincipalOf(c)
+	p := web.PrincipalOf(c)
 	if p == nil || p.SessionID == "" {
 		// Like assignee=me: an API key is no one, so it has no views.
 		return db.ViewEditor{}, db.Errorf(db.EBADREQUEST, "saved views need a signed-in agent")
@@ -43,8 +44,8 @@ func (h *Handler) viewsSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name, shared := FormValue(c, "name"), FormValue(c, "shared") == "1"
-	q, err := url.ParseQuery(FormValue(c, "query"))
+	name, shared := web.FormValue(c, "name"), web.FormValue(c, "shared") == "1"
+	q, err := url.ParseQuery(web.FormValue(c, "query"))
 	if err != nil {
 		return db.Errorf(db.EBADREQUEST, "query is not a queue address")
 	}
@@ -59,7 +60,7 @@ func (h *Handler) viewsSave(c *fiber.Ctx) error {
 	}
 	query := savedQuery(view.params)
 	if _, err := h.DB.SaveView(c.UserContext(), by.UserID, name, query, shared); err != nil {
-		msg, ok := viewNameMessage(PageLang(c), err)
+		msg, ok := viewNameMessage(web.PageLang(c), err)
 		if !ok {
 			return err
 		}
@@ -96,7 +97,7 @@ func (h *Handler) viewsPage(c *fiber.Ctx) error {
 	st := viewsState{status: fiber.StatusOK}
 	switch c.Query("done") {
 	case "renamed", "deleted":
-		st.notice = PageLang(c).T("views.done." + c.Query("done"))
+		st.notice = web.PageLang(c).T("views.done." + c.Query("done"))
 	}
 	return h.renderViews(c, st)
 }
@@ -112,10 +113,10 @@ type viewsState struct {
 
 func (h *Handler) renderViews(c *fiber.Ctx, st viewsState) error {
 	var by db.ViewEditor
-	if p := PrincipalOf(c); p != nil && p.SessionID != "" {
+	if p := web.PrincipalOf(c); p != nil && p.SessionID != "" {
 		by = db.ViewEditor{UserID: p.User.ID, Admin: p.Role == db.RoleAdmin}
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	saved, err := h.DB.SavedViews(c.UserContext(), by.UserID)
 	if err != nil {
 		return err
@@ -127,7 +128,7 @@ func (h *Handler) renderViews(c *fiber.Ctx, st viewsState) error {
 			Shared: v.Shared, Owner: v.OwnerName, Mine: v.OwnerID == by.UserID,
 			CanDelete: v.OwnerID == by.UserID || (by.Admin && v.Shared)})
 	}
-	return Render(c, st.status, agent.SavedViewsPage(page))
+	return web.Render(c, st.status, agent.SavedViewsPage(page))
 }
 
 // viewsRename handles POST /agent/views/{id}/rename: the owner only (403
@@ -137,13 +138,13 @@ func (h *Handler) viewsRename(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	name := FormValue(c, "name")
+	name := web.FormValue(c, "name")
 	if err := h.DB.RenameView(c.UserContext(), id, name, by); err != nil {
-		msg, ok := viewNameMessage(PageLang(c), err)
+		msg, ok := viewNameMessage(web.PageLang(c), err)
 		if !ok {
 			return err
 		}
@@ -159,7 +160,7 @@ func (h *Handler) viewsDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -1,17 +1,16 @@
 package handlers
 
 import (
-	"mime"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // uploadAttachments handles POST /api/support-tickets/{id}/attachments:
 // one or more file parts named "file", all stored or none.
 func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -39,11 +38,11 @@ func (h *Handler) uploadAttachments(c *fiber.Ctx) error {
 
 // listAttachments handles GET /api/support-tickets/{id}/attachments.
 func (h *Handler) listAttachments(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	atts, err := h.DB.Attachments(c.UserContext(), id, PrincipalOf(c).IsAgent())
+	atts, err := h.DB.Attachments(c.UserContext(), id, web.PrincipalOf(c).IsAgent())
 	if err != nil {
 		return err
 	}
@@ -61,41 +60,6 @@ func (h *Handler) downloadAttachment(c *fiber.Ctx) error {
 		return err
 	}
 	return h.SendAttachment(c, a, false)
-}
-
-// referenceConflict answers a request for the bytes of a file hosted
-// elsewhere. It is no redirect: a 302 from our origin to an address any
-// creator may choose makes every file link of ours an open redirect,
-// which lends our name to phishing. A client has the address in the
-// attachment's fileUrl already; the detail names it for a person reading
-// the answer.
-func referenceConflict(a db.Attachment) error {
-	return db.Errorf(db.ECONFLICT, "%q is not stored here: it is a reference to a file hosted elsewhere, at %s (its fileUrl)",
-		a.FileName, a.FileURL)
-}
-
-// sendAttachment serves a stored file with its sniffed type, as a
-// download unless inlineImages allows a safe raster image to show in the
-// page; nosniff and a sandboxing CSP keep a browser from running it. A
-// reference is refused (referenceConflict), never redirected to.
-func (h *Handler) SendAttachment(c *fiber.Ctx, a db.Attachment, inlineImages bool) error {
-	if a.StorageName == "" {
-		return referenceConflict(a)
-	}
-	f, err := h.Files.Open(a.StorageName)
-	if err != nil {
-		return err
-	}
-	disposition := "attachment"
-	if inlineImages && InlineTypes[a.MimeType] {
-		disposition = "inline"
-	}
-	c.Set(fiber.HeaderContentType, a.MimeType)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, a.FileName))
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	return c.SendStream(f, int(a.FileSize))
 }
 
 // deleteAttachment handles DELETE /api/support-tickets/{id}/attachments/{attachmentId}.
@@ -118,22 +82,13 @@ func (h *Handler) deleteAttachment(c *fiber.Ctx) error {
 }
 
 func (h *Handler) attachmentParam(c *fiber.Ctx) (db.Attachment, error) {
-	tid, err := TicketID(c, "id")
+	tid, err := web.TicketID(c, "id")
 	if err != nil {
 		return db.Attachment{}, err
 	}
-	aid, err := TicketID(c, "attachmentId")
+	aid, err := web.TicketID(c, "attachmentId")
 	if err != nil {
 		return db.Attachment{}, err
 	}
-	return h.DB.Attachment(c.UserContext(), tid, aid, PrincipalOf(c).IsAgent())
-}
-
-// contentDisposition builds the header; mime encodes a non-ASCII name as
-// RFC 2231 filename*=utf-8”..., which browsers understand.
-func contentDisposition(kind, name string) string {
-	if v := mime.FormatMediaType(kind, map[string]string{"filename": name}); v != "" {
-		return v
-	}
-	return kind
+	return h.DB.Attachment(c.UserContext(), tid, aid, web.PrincipalOf(c).IsAgent())
 }

@@ -7,17 +7,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // macroAPIRoutes is the macros API (CONTRACT §6): agents read the macros
 // they apply, admins write them.
-func (h *Handler) macroAPIRoutes() []Route {
-	return []Route{
-		{"GET", "/api/macros", Agent, false, NoBody, h.listMacros},
-		{"POST", "/api/macros", Admin, false, JSONBody, h.createMacro},
-		{"GET", "/api/macros/:id", Agent, false, NoBody, h.getMacro},
-		{"PATCH", "/api/macros/:id", Admin, false, JSONBody, h.updateMacro},
-		{"DELETE", "/api/macros/:id", Admin, false, NoBody, h.deleteMacro},
+func (h *Handler) macroAPIRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/api/macros", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.listMacros},
+		{Method: "POST", Path: "/api/macros", Access: web.Admin, Limited: false, Body: web.JSONBody, Handler: h.createMacro},
+		{Method: "GET", Path: "/api/macros/:id", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.getMacro},
+		{Method: "PATCH", Path: "/api/macros/:id", Access: web.Admin, Limited: false, Body: web.JSONBody, Handler: h.updateMacro},
+		{Method: "DELETE", Path: "/api/macros/:id", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.deleteMacro},
 	}
 }
 
@@ -32,7 +33,7 @@ func (h *Handler) listMacros(c *fiber.Ctx) error {
 
 // getMacro handles GET /api/macros/{id}.
 func (h *Handler) getMacro(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -47,11 +48,11 @@ func (h *Handler) getMacro(c *fiber.Ctx) error {
 // Location; 422 naming each invalid field (an unknown placeholder in
 // "body", an unknown status in "actions.status"), 409 for a name in use.
 func (h *Handler) createMacro(c *fiber.Ctx) error {
-	obj, err := ReadJSONObject(c)
+	obj, err := web.ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
-	f := JSONFields{Object: obj}
+	f := web.JSONFields{Object: obj}
 	in := db.MacroInput{Name: f.String("name"), Body: f.String("body")}
 	if a := macroActionsJSON(&f); a != nil {
 		in.Actions = *a
@@ -70,15 +71,15 @@ func (h *Handler) createMacro(c *fiber.Ctx) error {
 // updateMacro handles PATCH /api/macros/{id}: any of name, body and
 // actions (which, given, replace every action); 200 with the macro.
 func (h *Handler) updateMacro(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	obj, err := ReadJSONObject(c)
+	obj, err := web.ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
-	f := JSONFields{Object: obj}
+	f := web.JSONFields{Object: obj}
 	p := db.MacroPatch{Name: f.StringPtr("name"), Body: f.StringPtr("body"), Actions: macroActionsJSON(&f)}
 	if p.Name == nil && p.Body == nil && !f.Has("actions") {
 		f.Invalid.Add("name", "give at least one of name, body, actions")
@@ -95,7 +96,7 @@ func (h *Handler) updateMacro(c *fiber.Ctx) error {
 
 // deleteMacro handles DELETE /api/macros/{id}: 204.
 func (h *Handler) deleteMacro(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func (h *Handler) deleteMacro(c *fiber.Ctx) error {
 // macroActionsJSON reads the "actions" member: nil when absent, no
 // actions when null. A member of the wrong type is a field error named
 // "actions.<member>".
-func macroActionsJSON(f *JSONFields) *db.MacroActions {
+func macroActionsJSON(f *web.JSONFields) *db.MacroActions {
 	raw, ok := f.Object["actions"]
 	if !ok {
 		return nil
@@ -122,7 +123,7 @@ func macroActionsJSON(f *JSONFields) *db.MacroActions {
 		f.Invalid.Add("actions", "must be an object with any of status, priority, assigneeId, addTags")
 		return out
 	}
-	af := JSONFields{Object: obj}
+	af := web.JSONFields{Object: obj}
 	if af.Has("status") && string(obj["status"]) != "null" {
 		out.Status = af.StringPtr("status")
 	}

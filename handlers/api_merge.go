@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // mergeTicket handles POST /api/support-tickets/{id}/merge with
@@ -16,11 +17,11 @@ import (
 // an unknown ticket, 409 for tickets of different requesters, a source
 // already closed or merged, a closed target, or more than 20 tags together.
 func (h *Handler) mergeTicket(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	obj, err := ReadJSONObject(c)
+	obj, err := web.ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
@@ -28,7 +29,7 @@ func (h *Handler) mergeTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := h.DB.MergeTicket(c.UserContext(), id, into, PrincipalOf(c).Actor)
+	t, err := h.DB.MergeTicket(c.UserContext(), id, into, web.PrincipalOf(c).Actor)
 	if err != nil {
 		return err
 	}

@@ -6,19 +6,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // listMessages handles GET /api/support-tickets/{id}/messages: the thread,
 // oldest first; requesters never see internal notes.
 func (h *Handler) listMessages(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
 	if _, err := h.DB.Ticket(c.UserContext(), id, false); err != nil {
 		return err
 	}
-	msgs, err := h.DB.Messages(c.UserContext(), id, PrincipalOf(c).IsAgent())
+	msgs, err := h.DB.Messages(c.UserContext(), id, web.PrincipalOf(c).IsAgent())
 	if err != nil {
 		return err
 	}
@@ -34,19 +35,19 @@ func (h *Handler) listMessages(c *fiber.Ctx) error {
 // {"body", "internal"} or multipart with the same fields and file parts
 // named "attachments". Only agents may write internal notes.
 func (h *Handler) postMessage(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in db.NewMessage
-	var form *MultipartForm
-	switch mt, _ := MediaType(c); mt {
+	var form *web.MultipartForm
+	switch mt, _ := web.MediaType(c); mt {
 	case "application/json":
-		obj, err := ReadJSONObject(c)
+		obj, err := web.ReadJSONObject(c)
 		if err != nil {
 			return err
 		}
-		f := JSONFields{Object: obj}
+		f := web.JSONFields{Object: obj}
 		in.Body = f.String("body")
 		if raw, ok := obj["internal"]; ok {
 			switch string(raw) {
@@ -86,33 +87,4 @@ func (h *Handler) postMessage(c *fiber.Ctx) error {
 		m.Attachments[j] = h.PresentAttachment(m.Attachments[j])
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
-}
-
-// storeMessage adds a message with its received files, all or nothing, as
-// the caller: an agent, or the ticket's requester under their own name.
-func (h *Handler) StoreMessage(c *fiber.Ctx, ticketID int64, in db.NewMessage, form *MultipartForm) (db.Message, error) {
-	p := PrincipalOf(c)
-	actor := p.Actor
-	if !p.IsAgent() {
-		if in.Internal {
-			form.Discard()
-			return db.Message{}, db.Errorf(db.EFORBIDDEN, "only agents write internal notes")
-		}
-		t, err := h.DB.Ticket(c.UserContext(), ticketID, false)
-		if err != nil {
-			form.Discard()
-			return db.Message{}, err
-		}
-		actor = db.Actor{Type: "requester", Name: t.FullName}
-	}
-	if err := form.Keep(); err != nil {
-		return db.Message{}, err
-	}
-	m, err := h.DB.AddMessage(c.UserContext(), ticketID, in, actor, h.Config.MaxFiles)
-	if err != nil {
-		form.Discard()
-	} else if !in.Internal {
-		h.Presence.Posted(ticketID, m.ID, AuthorOf(m)) // the open pages' early warning
-	}
-	return m, err
 }

@@ -3,11 +3,11 @@ package handlers
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 )
 
@@ -22,8 +22,8 @@ type createdTicket struct {
 // createTicket handles POST /api/support-tickets, JSON or multipart.
 func (h *Handler) createTicket(c *fiber.Ctx) error {
 	var in db.NewTicket
-	var form *MultipartForm
-	switch mt, _ := MediaType(c); mt {
+	var form *web.MultipartForm
+	switch mt, _ := web.MediaType(c); mt {
 	case "application/json":
 		var err error
 		if in, err = decodeTicketJSON(c, h.Config.MaxFiles); err != nil {
@@ -34,7 +34,7 @@ func (h *Handler) createTicket(c *fiber.Ctx) error {
 		if form, err = h.ReadMultipart(c, "attachments", h.Config.MaxFiles); err != nil {
 			return err
 		}
-		in = NewTicketFrom(func(k string) string { return form.Values[k] })
+		in = web.NewTicketFrom(func(k string) string { return form.Values[k] })
 		in.Attachments = form.Attachments()
 	default:
 		return db.Errorf(db.EUNSUPPORTED, "send application/json or multipart/form-data")
@@ -52,68 +52,13 @@ func (h *Handler) createTicket(c *fiber.Ctx) error {
 	})
 }
 
-// storeTicket stores a validated ticket with its received files, all or
-// nothing: files are moved into place before the commit and removed again
-// if it fails; a crash in between leaves orphans the next start sweeps.
-func (h *Handler) StoreTicket(c *fiber.Ctx, in db.NewTicket, form *MultipartForm) (db.Ticket, string, error) {
-	actor := db.Actor{Type: "requester", Name: strings.TrimSpace(in.FullName)}
-	if p := PrincipalOf(c); p.IsAgent() {
-		actor = p.Actor
-	}
-	if err := form.Keep(); err != nil {
-		return db.Ticket{}, "", err
-	}
-	t, token, err := h.DB.CreateTicket(c.UserContext(), in, actor)
-	if err != nil {
-		form.Discard()
-	}
-	return t, token, err
-}
-
-func (h *Handler) TrackingURL(token string) string {
-	return strings.TrimRight(h.Config.BaseURL, "/") + "/track/" + token
-}
-
-// present makes a ticket's stored-file URLs absolute.
-func (h *Handler) Present(t db.Ticket) db.Ticket {
-	for i := range t.Attachments {
-		t.Attachments[i] = h.PresentAttachment(t.Attachments[i])
-	}
-	return t
-}
-
-func (h *Handler) PresentAttachment(a db.Attachment) db.Attachment {
-	if a.StorageName != "" {
-		a.FileURL = strings.TrimRight(h.Config.BaseURL, "/") + a.FileURL
-	}
-	return a
-}
-
-// ticketID parses a numeric id route parameter (:id, :attachmentId). Ids
-// are written one way only, as positive decimal integers without a sign or
-// leading zeros ("12", never "+12" or "012", which strconv takes): in the
-// API anything else is a malformed request (400, CONTRACT §3); a page
-// address that names nothing is simply not found.
-func TicketID(c *fiber.Ctx, param string) (int64, error) {
-	s := c.Params(param)
-	id, err := strconv.ParseInt(s, 10, 64)
-	switch {
-	case err == nil && id > 0 && s == strconv.FormatInt(id, 10):
-		return id, nil
-	case !strings.HasPrefix(c.Route().Path, "/api/"):
-		return 0, db.Errorf(db.ENOTFOUND, "not found")
-	}
-	return 0, &db.Error{Code: db.EBADREQUEST, Message: "malformed id: want a positive integer",
-		Fields: []db.FieldError{{Field: param, Message: "must be a positive integer"}}}
-}
-
 // getTicket handles GET /api/support-tickets/{id}.
 func (h *Handler) getTicket(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	agent := PrincipalOf(c).IsAgent()
+	agent := web.PrincipalOf(c).IsAgent()
 	t, err := h.DB.Ticket(c.UserContext(), id, agent)
 	if err != nil {
 		return err
@@ -128,15 +73,15 @@ func (h *Handler) getTicket(c *fiber.Ctx) error {
 
 // updateTicket handles PATCH /api/support-tickets/{id}.
 func (h *Handler) updateTicket(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}
-	obj, err := ReadJSONObject(c)
+	obj, err := web.ReadJSONObject(c)
 	if err != nil {
 		return err
 	}
-	f := JSONFields{Object: obj}
+	f := web.JSONFields{Object: obj}
 	p := db.TicketPatch{Status: f.StringPtr("status"), Category: f.StringPtr("category"), Priority: f.StringPtr("priority")}
 	if raw, ok := obj["assigneeId"]; ok {
 		var aid int64
@@ -161,7 +106,7 @@ func (h *Handler) updateTicket(c *fiber.Ctx) error {
 	if err := f.Invalid.Err(); err != nil {
 		return err
 	}
-	t, err := h.DB.UpdateTicket(c.UserContext(), id, p, PrincipalOf(c).Actor)
+	t, err := h.DB.UpdateTicket(c.UserContext(), id, p, web.PrincipalOf(c).Actor)
 	if err != nil {
 		return err
 	}
@@ -172,7 +117,7 @@ func (h *Handler) updateTicket(c *fiber.Ctx) error {
 // then the files, so no row ever points to a missing file. It is how an
 // admin makes room, so a full disk gives it the reserve (withReserve).
 func (h *Handler) deleteTicket(c *fiber.Ctx) error {
-	id, err := TicketID(c, "id")
+	id, err := web.TicketID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -7,26 +7,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
-
-// ticketFields are the create fields shared by JSON bodies, multipart bodies
-// and the support form, so every way in goes through one validation.
-var ticketFields = []string{"roleContext", "fullName", "email", "subject", "category", "message", "status", "language"}
-
-// newTicketFrom builds a NewTicket from field values by name.
-func NewTicketFrom(get func(string) string) db.NewTicket {
-	return db.NewTicket{
-		RoleContext: get("roleContext"), FullName: get("fullName"), Email: get("email"),
-		Subject: get("subject"), Category: get("category"), Message: get("message"),
-		Status: get("status"), Language: get("language"),
-	}
-}
 
 // decodeTicketJSON reads a JSON create body. createdAt and updatedAt are
 // accepted and ignored: the server's clock decides. attachments may list
 // files hosted elsewhere, stored as references and never fetched.
 func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
-	obj, err := ReadJSONObject(c)
+	obj, err := web.ReadJSONObject(c)
 	if err != nil {
 		return db.NewTicket{}, err
 	}
@@ -34,8 +22,8 @@ func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
 }
 
 func newTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTicket, error) {
-	f := JSONFields{Object: obj}
-	t := NewTicketFrom(f.String)
+	f := web.JSONFields{Object: obj}
+	t := web.NewTicketFrom(f.String)
 	if raw, ok := obj["attachments"]; ok && string(raw) != "null" {
 		var refs []map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &refs); err != nil {
@@ -45,7 +33,7 @@ func newTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTick
 		}
 		for i, ref := range refs {
 			field := "attachments[" + strconv.Itoa(i) + "]"
-			rf := JSONFields{Object: ref}
+			rf := web.JSONFields{Object: ref}
 			a := db.NewAttachment{
 				FileName:    rf.String("fileName"),
 				ExternalURL: rf.String("fileUrl"),

@@ -31,6 +31,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // FuzzCreateTicketJSON posts arbitrary bytes as application/json. Property:
@@ -38,7 +39,7 @@ import (
 // accepted ticket reads back with its trimmed fields and no stored field
 // holds NUL or invalid UTF-8.
 func FuzzCreateTicketJSON(f *testing.F) {
-	s := newTestServer(f, func(c *Config) { c.CreateRate, c.MaxFiles = 0, fuzzJSONMaxFiles })
+	s := newTestServer(f, func(c *web.Config) { c.CreateRate, c.MaxFiles = 0, fuzzJSONMaxFiles })
 	for _, seed := range fuzzJSONSeeds(f) {
 		f.Add(seed)
 	}
@@ -104,7 +105,7 @@ func FuzzCreateTicketJSON(f *testing.F) {
 func FuzzMultipart(f *testing.F) {
 	// Small limits so the fuzzer reaches the size and count refusals with
 	// small inputs.
-	s := newTestServer(f, func(c *Config) {
+	s := newTestServer(f, func(c *web.Config) {
 		c.CreateRate = 0
 		c.MaxFileBytes = 4 << 10
 		c.MaxFiles = 3
@@ -182,7 +183,7 @@ func FuzzMultipart(f *testing.F) {
 // non-negative X-Total-Count and a working next link) or 400 problem+json,
 // agreeing with the parser.
 func FuzzListQuery(f *testing.F) {
-	s := newTestServer(f, func(c *Config) { c.CreateRate = 0 })
+	s := newTestServer(f, func(c *web.Config) { c.CreateRate = 0 })
 	for _, tk := range []struct {
 		fields map[string]any
 		status string
@@ -817,11 +818,11 @@ func fuzzMultipartSeeds(t testing.TB) []fuzzMultipartSeed {
 	}
 	add(false, many...)
 	var lots []part
-	for i := 0; i < maxParts+1; i++ {
+	for i := 0; i < web.MaxParts+1; i++ {
 		lots = append(lots, part{Name: "f" + strconv.Itoa(i), Value: "x"})
 	}
 	add(false, lots...)
-	add(false, append(fields(nil), part{Name: "message", Value: strings.Repeat("m", maxFieldBytes+1)})...)
+	add(false, append(fields(nil), part{Name: "message", Value: strings.Repeat("m", web.MaxFieldBytes+1)})...)
 	add(false, part{Name: "file", Value: "a file part without a file name"}, part{Name: "", FileName: "noname.txt", Value: textBytes})
 
 	// Hand-made bodies: encodings, truncations, odd boundaries.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // browserFrom is a browser whose connections come from source address ip
@@ -112,7 +113,7 @@ func TestLoginBurstCannotOutrunThrottle(t *testing.T) {
 			b := s.browserFrom(t, "127.0.0.2")
 			token := b.csrf(t)
 			login := func(email, password string) (int, error) {
-				form := url.Values{csrfField: {token}, "email": {email}, "password": {password}}
+				form := url.Values{web.CSRFField: {token}, "email": {email}, "password": {password}}
 				req, err := http.NewRequest("POST", s.URL+"/agent/login", strings.NewReader(form.Encode()))
 				if err != nil {
 					return 0, err

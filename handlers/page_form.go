@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/components"
 	"github.com/kinconecta/helpdesk/views/pages"
 )
@@ -21,14 +22,14 @@ func (h *Handler) supportFormPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return Render(c, fiber.StatusOK, pages.SupportFormPage(f))
+	return web.Render(c, fiber.StatusOK, pages.SupportFormPage(f))
 }
 
 // supportForm fills the form's view-model: the active categories labelled
 // in the page's language, the upload limits the server enforces, and what
 // the person typed.
 func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.SupportForm, error) {
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	cats, err := h.DB.Categories(c.UserContext())
 	if err != nil {
 		return pages.SupportForm{}, err
@@ -40,7 +41,7 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 		}
 	}
 	return pages.SupportForm{
-		Meta:         PageMeta(c, lang.T("form.title")),
+		Meta:         web.PageMeta(c, lang.T("form.title")),
 		CSRF:         h.CSRFToken(c),
 		Values:       values,
 		Categories:   opts,
@@ -61,10 +62,10 @@ func (h *Handler) supportForm(c *fiber.Ctx, values map[string]string) (pages.Sup
 // and can send it; nothing is stored either way.
 func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
 	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
-	if errors.Is(readErr, ErrCSRF) {
+	if errors.Is(readErr, web.ErrCSRF) {
 		return readErr
 	}
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	f, err := h.supportForm(c, form.Values)
 	if err != nil {
 		form.Discard()
@@ -76,15 +77,15 @@ func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
 			return readErr
 		}
 		f.Errors, f.FilesNotKept = errs, true
-		return Render(c, status, pages.SupportFormPage(f))
+		return web.Render(c, status, pages.SupportFormPage(f))
 	}
 	if strings.TrimSpace(form.Values["website"]) != "" {
 		f.FilesNotKept = len(form.Files) > 0
 		form.Discard()
 		f.Errors = components.Errors{{Message: lang.T("err.honeypot")}}
-		return Render(c, fiber.StatusUnprocessableEntity, pages.SupportFormPage(f))
+		return web.Render(c, fiber.StatusUnprocessableEntity, pages.SupportFormPage(f))
 	}
-	in := NewTicketFrom(func(k string) string { return form.Values[k] })
+	in := web.NewTicketFrom(func(k string) string { return form.Values[k] })
 	in.Status = ""
 	in.Language = string(lang)
 	in.Attachments = form.Attachments()
@@ -95,7 +96,7 @@ func (h *Handler) submitSupportForm(c *fiber.Ctx) error {
 			return err
 		}
 		f.Errors, f.FilesNotKept = errs, len(in.Attachments) > 0
-		return Render(c, status, pages.SupportFormPage(f))
+		return web.Render(c, status, pages.SupportFormPage(f))
 	}
 	return c.Redirect("/track/"+token, fiber.StatusSeeOther)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 	"github.com/kinconecta/helpdesk/views/components"
 	"github.com/kinconecta/helpdesk/views/pages"
@@ -24,7 +25,7 @@ func (h *Handler) trackPage(c *fiber.Ctx) error {
 		return err
 	}
 	t.Sent = sentShown(c.Query("sent"), t)
-	return Render(c, fiber.StatusOK, pages.TrackPage(t))
+	return web.Render(c, fiber.StatusOK, pages.TrackPage(t))
 }
 
 // What the requester just did, as the redirect after their form tells the
@@ -103,7 +104,7 @@ func (h *Handler) trackedTicket(c *fiber.Ctx) (tracked, error) {
 func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	ctx := c.UserContext()
 	t := tt.ticket
-	lang := PageLang(c)
+	lang := web.PageLang(c)
 	msgs, err := h.DB.Messages(ctx, t.ID, false)
 	if err != nil {
 		return pages.Track{}, err
@@ -131,13 +132,13 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	filesLeft := max(h.Config.MaxFiles-len(t.Attachments), 0)
 	number := strconv.FormatInt(t.ID, 10)
 	v := pages.Track{
-		Meta:              PageMeta(c, lang.T("track.title", number)),
+		Meta:              web.PageMeta(c, lang.T("track.title", number)),
 		CSRF:              h.CSRFToken(c),
 		Base:              tt.base(),
 		TrackingURL:       h.TrackingURL(tt.token),
 		Number:            t.ID,
 		Subject:           t.Subject,
-		Category:          CategoryLabel(t, lang),
+		Category:          web.CategoryLabel(t, lang),
 		Status:            string(t.Status),
 		Opened:            pageTime(lang, t.CreatedAt.Time, false),
 		Steps:             components.StepsFor(lang, string(t.Status), visited),
@@ -186,10 +187,6 @@ func (h *Handler) trackView(c *fiber.Ctx, tt tracked) (pages.Track, error) {
 	return v, nil
 }
 
-func CategoryLabel(t db.Ticket, lang i18n.Lang) string {
-	return db.Category{Name: t.Category, NameES: t.CategoryES}.Label(string(lang))
-}
-
 func pageTime(lang i18n.Lang, t time.Time, withTime bool) pages.Time {
 	text := lang.Date(t.UTC())
 	if withTime {
@@ -207,6 +204,6 @@ func trackFileView(lang i18n.Lang, tt tracked, a db.Attachment) pages.File {
 		return f
 	}
 	f.URL = tt.base() + "/files/" + strconv.FormatInt(a.ID, 10)
-	f.Image = InlineTypes[a.MimeType]
+	f.Image = web.InlineTypes[a.MimeType]
 	return f
 }

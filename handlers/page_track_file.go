@@ -2,14 +2,8 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/kinconecta/helpdesk/db"
-	"github.com/kinconecta/helpdesk/views/pages"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
-
-// InlineTypes are the raster image types a browser may show in place:
-// they cannot carry script. Everything else (PDF, text) is a download.
-var InlineTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
 
 // trackFile handles GET /track/{token}/files/{attachmentId}: one of the
 // ticket's files, never one of another ticket's or of an internal note
@@ -19,7 +13,7 @@ func (h *Handler) trackFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	aid, err := TicketID(c, "attachmentId")
+	aid, err := web.TicketID(c, "attachmentId")
 	if err != nil {
 		return err
 	}
@@ -31,15 +25,4 @@ func (h *Handler) trackFile(c *fiber.Ctx) error {
 		return h.ExternalFilePage(c, a, tt.base())
 	}
 	return h.SendAttachment(c, a, true)
-}
-
-// externalFilePage answers one of our file addresses that names a file
-// hosted elsewhere: a page that says which site the link leads to, never
-// a redirect there (our origin would vouch for any address a ticket's
-// creator chose). back is the page the file belongs to.
-func (h *Handler) ExternalFilePage(c *fiber.Ctx, a db.Attachment, back string) error {
-	lang := PageLang(c)
-	return Render(c, fiber.StatusOK, pages.ExternalFilePage(pages.ExternalFile{
-		Meta: PageMeta(c, lang.T("external.title")), Name: a.FileName, URL: a.FileURL, Back: back,
-	}))
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/views/pages"
 )
 
@@ -21,7 +22,7 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 		return err
 	}
 	form, readErr := h.ReadMultipart(c, "attachments", h.Config.MaxFiles)
-	if errors.Is(readErr, ErrCSRF) {
+	if errors.Is(readErr, web.ErrCSRF) {
 		return readErr
 	}
 	if readErr != nil {
@@ -44,7 +45,7 @@ func (h *Handler) trackReply(c *fiber.Ctx) error {
 // refuseReply shows the tracking page again with the reply form's
 // messages, or hands errors that are not about the input to the error page.
 func (h *Handler) refuseReply(c *fiber.Ctx, tt tracked, err error, body string, hadFiles bool) error {
-	errs, status, ok := h.FormErrors(PageLang(c), err, replyFields)
+	errs, status, ok := h.FormErrors(web.PageLang(c), err, replyFields)
 	if !ok {
 		return err
 	}
@@ -53,5 +54,5 @@ func (h *Handler) refuseReply(c *fiber.Ctx, tt tracked, err error, body string, 
 		return verr
 	}
 	v.Reply, v.Errors, v.FilesNotKept = body, errs, hadFiles
-	return Render(c, status, pages.TrackPage(v))
+	return web.Render(c, status, pages.TrackPage(v))
 }

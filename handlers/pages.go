@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // usePageMiddleware installs what the pages need around every request:
@@ -12,22 +13,22 @@ import (
 // in New, so refusals carry them too.)
 func (h *Handler) usePageMiddleware(app *fiber.App) {
 	app.Use(h.PageLanguage)
-	app.Use("/track", privatePage)
+	app.Use("/track", web.PrivatePage)
 }
 
 // pageRoutes is the people-facing pages. Pages are public (Anyone): the
 // tracking pages check the token in their address themselves, as guard
 // only knows bearer tokens and numeric ids.
-func (h *Handler) pageRoutes() []Route {
-	return []Route{
-		{"GET", "/", Anyone, false, NoBody, h.supportFormPage},
-		{"POST", "/", Anyone, true, MultipartBody, h.submitSupportForm},
-		{"GET", "/track/:token", Anyone, false, NoBody, h.trackPage},
-		{"POST", "/track/:token/reply", Anyone, true, MultipartBody, h.trackReply},
-		{"GET", "/track/:token/reply", Anyone, false, NoBody, h.trackReplyForm},
-		{"POST", "/track/:token/close", Anyone, false, FormBody, h.trackResolution(db.StatusClosed)},
-		{"POST", "/track/:token/reopen", Anyone, false, FormBody, h.trackResolution(db.StatusOpen)},
-		{"GET", "/track/:token/files/:attachmentId", Anyone, false, NoBody, h.trackFile},
-		{"GET", "/static/*", Anyone, false, NoBody, staticAsset},
+func (h *Handler) pageRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.supportFormPage},
+		{Method: "POST", Path: "/", Access: web.Anyone, Limited: true, Body: web.MultipartBody, Handler: h.submitSupportForm},
+		{Method: "GET", Path: "/track/:token", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.trackPage},
+		{Method: "POST", Path: "/track/:token/reply", Access: web.Anyone, Limited: true, Body: web.MultipartBody, Handler: h.trackReply},
+		{Method: "GET", Path: "/track/:token/reply", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.trackReplyForm},
+		{Method: "POST", Path: "/track/:token/close", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.trackResolution(db.StatusClosed)},
+		{Method: "POST", Path: "/track/:token/reopen", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.trackResolution(db.StatusOpen)},
+		{Method: "GET", Path: "/track/:token/files/:attachmentId", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.trackFile},
+		{Method: "GET", Path: "/static/*", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: staticAsset},
 	}
 }

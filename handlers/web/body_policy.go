@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -25,15 +25,15 @@ type Body uint8
 // The kinds of body a route may accept; a route may take several.
 const (
 	NoBody        Body = 0
-	FormBody      Body = 1 << iota // application/x-www-form-urlencoded, at most formBodyLimit
+	FormBody      Body = 1 << iota // application/x-www-form-urlencoded, at most FormBodyLimit
 	JSONBody                       // application/json (UTF-8), at most JSONBodyLimit
 	MultipartBody                  // multipart/form-data, streamed under the upload limits
 )
 
-// formBodyLimit bounds every urlencoded form: the largest of ours is the
+// FormBodyLimit bounds every urlencoded form: the largest of ours is the
 // queue's bulk form, a page of 200 ticket ids (about 2.5 KB) with the
 // queue's address (its search at most 200 bytes, encoded twice).
-const formBodyLimit = 16 << 10
+const FormBodyLimit = 16 << 10
 
 // errNoBody refuses a body on a route that takes none.
 var errNoBody = db.Errorf(db.ETOOLARGE, "this request takes no body")
@@ -124,13 +124,13 @@ func errFraming(why string) error {
 	return db.Errorf(db.EBADREQUEST, "the length of the request body is ambiguous: %s; the connection is closed", why)
 }
 
-// preReadBytes is the most fasthttp reads of a body before any handler
+// PreReadBytes is the most fasthttp reads of a body before any handler
 // runs (readBodyWithStreaming): min(Content-Length, 8 KiB).
-const preReadBytes = 8 << 10
+const PreReadBytes = 8 << 10
 
 // headerReceived configures each request once its headers are in. The
 // body's first bytes get the idle timeout (later reads move the deadline
-// themselves: bodyReader). A body declared longer than preReadBytes is
+// themselves: bodyReader). A body declared longer than PreReadBytes is
 // pre-read only up to its first bytes: fasthttp would otherwise wait for
 // 8 KiB before any route could refuse, from the headers, what it will not
 // take (a client declaring gigabytes and sending three bytes waited for
@@ -139,9 +139,9 @@ const preReadBytes = 8 << 10
 // streams the rest. What it reads is at most its body buffer (8 KiB,
 // the largest pre-read it ever makes), so never past the end of such a
 // body into the next request.
-func (h *Handler) HeaderReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
+func (h *Server) HeaderReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	rc := fasthttp.RequestConfig{ReadTimeout: h.Config.BodyIdleTimeout}
-	if hdr.ContentLength() > preReadBytes {
+	if hdr.ContentLength() > PreReadBytes {
 		rc.MaxRequestBodySize = 1
 	}
 	return rc
@@ -152,7 +152,7 @@ func (h *Handler) HeaderReceived(hdr *fasthttp.RequestHeader) fasthttp.RequestCo
 // its headers, and never sent. fasthttp keeps the connection after a 417
 // (and then skips the handler of every later request on it), so the
 // connection closes.
-func (h *Handler) ContinueBody(hdr *fasthttp.RequestHeader) bool {
+func (h *Server) ContinueBody(hdr *fasthttp.RequestHeader) bool {
 	if h.takenByNoRoute(hdr) {
 		hdr.SetConnectionClose()
 		return false
@@ -164,7 +164,7 @@ func (h *Handler) ContinueBody(hdr *fasthttp.RequestHeader) bool {
 // an ambiguous length, a method without a body (only POST and PATCH routes
 // take one), a Content-Encoding, a length over the largest body of any
 // route, or a type no route reads.
-func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
+func (h *Server) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
 	n := int64(hdr.ContentLength())
 	if n == 0 || n == -2 {
 		return false
@@ -174,7 +174,7 @@ func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
 	return framingError(hdr) != nil ||
 		(method != fiber.MethodPost && method != fiber.MethodPatch) ||
 		contentCoding(hdr.Peek(fiber.HeaderContentEncoding)) != "" ||
-		n > h.maxMultipartBody() ||
+		n > h.MaxMultipartBody() ||
 		(mt != fiber.MIMEApplicationForm && mt != fiber.MIMEApplicationJSON && mt != fiber.MIMEMultipartForm)
 }
 
@@ -182,8 +182,8 @@ func (h *Handler) takenByNoRoute(hdr *fasthttp.RequestHeader) bool {
 // take: 415 for a type it does not read, 413 for a length over the limit
 // of that type (a chunked body of unknown length is read through the same
 // limit instead).
-func (h *Handler) AcceptBody(b Body) fiber.Handler {
-	maxMultipart := h.maxMultipartBody()
+func (h *Server) AcceptBody(b Body) fiber.Handler {
+	maxMultipart := h.MaxMultipartBody()
 	tooLarge := db.Errorf(db.ETOOLARGE, "%s: at most %d files of %s each", errBodyTooLarge.Message,
 		h.Config.MaxFiles, sizeLimit(h.Config.MaxFileBytes))
 	return func(c *fiber.Ctx) error {
@@ -199,7 +199,7 @@ func (h *Handler) AcceptBody(b Body) fiber.Handler {
 		var limit int64
 		switch {
 		case mt == fiber.MIMEApplicationForm && b&FormBody != 0:
-			limit = formBodyLimit
+			limit = FormBodyLimit
 		case mt == fiber.MIMEApplicationJSON && b&JSONBody != 0:
 			if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
 				return db.Errorf(db.EUNSUPPORTED, "send JSON in UTF-8, not %q", cs)
@@ -240,11 +240,11 @@ func (b Body) String() string {
 	return strings.Join(types, " or ")
 }
 
-// maxMultipartBody is the largest multipart body the upload limits allow:
+// MaxMultipartBody is the largest multipart body the upload limits allow:
 // every file at its largest, with room for each part's headers, and the
 // text fields.
-func (h *Handler) maxMultipartBody() int64 {
-	return int64(h.Config.MaxFiles)*(h.Config.MaxFileBytes+4096) + maxFieldBytes + maxPartOverhead
+func (h *Server) MaxMultipartBody() int64 {
+	return int64(h.Config.MaxFiles)*(h.Config.MaxFileBytes+4096) + MaxFieldBytes + maxPartOverhead
 }
 
 // sizeLimit writes a size limit as the file store does ("10 MB").
@@ -258,13 +258,13 @@ func sizeLimit(n int64) string {
 const formKey = "form"
 
 // readForm reads the urlencoded form of a FormBody route (at most
-// formBodyLimit bytes, through our own limits, never the query string)
+// FormBodyLimit bytes, through our own limits, never the query string)
 // and keeps it for formValue.
 func ReadForm(c *fiber.Ctx) (url.Values, error) {
 	if f, ok := c.Locals(formKey).(url.Values); ok {
 		return f, nil
 	}
-	body, err := io.ReadAll(requestBody(c, formBodyLimit))
+	body, err := io.ReadAll(requestBody(c, FormBodyLimit))
 	if err != nil {
 		return nil, readFailure(err)
 	}

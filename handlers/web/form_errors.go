@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ var fieldMaxLen = map[string]int{
 // the page's language and the order of fields, and the status to answer
 // with. ok is false for errors that are not about the input: those go to
 // the error page.
-func (h *Handler) FormErrors(lang i18n.Lang, err error, order []string) (errs components.Errors, status int, ok bool) {
+func (h *Server) FormErrors(lang i18n.Lang, err error, order []string) (errs components.Errors, status int, ok bool) {
 	var de *db.Error
 	if !errors.As(err, &de) {
 		return nil, 0, false
@@ -73,7 +73,7 @@ func FieldMessage(lang i18n.Lang, fe db.FieldError) string {
 
 // fileMessage words a refused upload: the store names the file in quotes
 // ("x.exe" is not an accepted file type), which is all the page needs.
-func (h *Handler) fileMessage(lang i18n.Lang, de *db.Error) string {
+func (h *Server) fileMessage(lang i18n.Lang, de *db.Error) string {
 	name := quotedName(de.Message)
 	switch {
 	case de == errBodyTooLarge:

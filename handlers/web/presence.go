@@ -1,9 +1,11 @@
-package handlers
+package web
 
 import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/kinconecta/helpdesk/db"
 )
 
 // PresenceHub keeps who has which ticket open, and the newest public
@@ -13,7 +15,7 @@ import (
 // in-process one.
 type PresenceHub interface {
 	// Join opens a watch of ticket by agent; nil and false when agent
-	// already has maxStreamsPerAgent open.
+	// already has MaxStreamsPerAgent open.
 	Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool)
 	// Leave ends w, whatever ended its stream.
 	Leave(w *PresenceWatch)
@@ -34,9 +36,9 @@ type PresenceAgent struct {
 	Name string
 }
 
-// maxStreamsPerAgent bounds one agent's open streams (one per open
+// MaxStreamsPerAgent bounds one agent's open streams (one per open
 // ticket page): a few dozen tabs, not a loop opening them without end.
-const maxStreamsPerAgent = 20
+const MaxStreamsPerAgent = 20
 
 // replyingFor is how long "replying" holds without a word from the page:
 // the script says so again while the agent keeps typing, and says
@@ -86,7 +88,7 @@ func NewMemoryHub() *memoryHub {
 func (h *memoryHub) Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.byAgent[agent.ID] >= maxStreamsPerAgent {
+	if h.byAgent[agent.ID] >= MaxStreamsPerAgent {
 		return nil, false
 	}
 	w := &PresenceWatch{Ticket: ticket, Agent: agent, wake: make(chan struct{}, 1)}
@@ -192,3 +194,14 @@ func (h *memoryHub) wakeLocked(ticket int64) {
 func sortViewers(v []PresenceViewer) {
 	sort.Slice(v, func(i, j int) bool { return v[i].Name < v[j].Name })
 }
+
+// authorOf is the agent account that wrote m, 0 for anyone else.
+func AuthorOf(m db.Message) int64 {
+	if m.AuthorID == nil {
+		return 0
+	}
+	return *m.AuthorID
+}
+
+// Wake is signalled whenever what w's page shows changed.
+func (w *PresenceWatch) Wake() <-chan struct{} { return w.wake }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"crypto/rand"
@@ -20,8 +20,8 @@ import (
 // middleware is not used because it reads the field by parsing the whole
 // multipart body in memory, which the streamed uploads must avoid.
 const (
-	csrfField  = "csrf"
-	csrfHeader = "X-CSRF-Token"
+	CSRFField  = "csrf"
+	CSRFHeader = "X-CSRF-Token"
 	csrfKey    = "csrf"
 	// csrfInFormKey marks a page route whose multipart form carries the
 	// token: readMultipart checks it before storing any file.
@@ -33,7 +33,7 @@ var ErrCSRF = db.Errorf(db.EFORBIDDEN, "the form's security token is missing or 
 
 // csrfToken returns the reader's token, minting it (and its cookie) on
 // their first page.
-func (h *Handler) CSRFToken(c *fiber.Ctx) string {
+func (h *Server) CSRFToken(c *fiber.Ctx) string {
 	if v, ok := c.Locals(csrfKey).(string); ok {
 		return v
 	}
@@ -52,7 +52,7 @@ func (h *Handler) CSRFToken(c *fiber.Ctx) string {
 
 // checkCSRF refuses a post unless sent matches the cookie's token, and
 // refuses any post a browser marks as sent from another site.
-func (h *Handler) checkCSRF(c *fiber.Ctx, sent string) error {
+func (h *Server) checkCSRF(c *fiber.Ctx, sent string) error {
 	cookie := c.Cookies(h.cookies.csrf)
 	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(sent)) != 1 {
 		return ErrCSRF
@@ -74,14 +74,14 @@ func (h *Handler) checkCSRF(c *fiber.Ctx, sent string) error {
 //     field before the handler runs.
 //   - Page routes with a multipart form check it in readMultipart, before
 //     the first file is stored.
-func (h *Handler) CSRFGuard(r Route) fiber.Handler {
+func (h *Server) CSRFGuard(r Route) fiber.Handler {
 	switch {
 	case safeMethod(r.Method):
 		return nil
-	case r.api():
+	case r.API():
 		return func(c *fiber.Ctx) error {
 			if p := PrincipalOf(c); p != nil && p.SessionID != "" {
-				if err := h.checkCSRF(c, c.Get(csrfHeader)); err != nil {
+				if err := h.checkCSRF(c, c.Get(CSRFHeader)); err != nil {
 					return err
 				}
 			}
@@ -101,7 +101,7 @@ func (h *Handler) CSRFGuard(r Route) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := h.checkCSRF(c, form.Get(csrfField)); err != nil {
+		if err := h.checkCSRF(c, form.Get(CSRFField)); err != nil {
 			return err
 		}
 		return c.Next()
@@ -110,10 +110,10 @@ func (h *Handler) CSRFGuard(r Route) fiber.Handler {
 
 // checkFormCSRF checks the token of a multipart page form once, when
 // csrfGuard asked for it; API routes carry theirs in the header.
-func (h *Handler) checkFormCSRF(c *fiber.Ctx, values map[string]string) error {
+func (h *Server) checkFormCSRF(c *fiber.Ctx, values map[string]string) error {
 	if c.Locals(csrfInFormKey) != true {
 		return nil
 	}
 	c.Locals(csrfInFormKey, false)
-	return h.checkCSRF(c, values[csrfField])
+	return h.checkCSRF(c, values[CSRFField])
 }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"strings"
@@ -12,10 +12,10 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// useSecurityHeaders sets the security headers on every response, pages
+// UseSecurityHeaders sets the security headers on every response, pages
 // and API alike. Handlers may override one (a download sets a stricter
 // policy), since these are set before the handler runs.
-func (h *Handler) useSecurityHeaders(app *fiber.App) {
+func (h *Server) UseSecurityHeaders(app *fiber.App) {
 	hsts := h.Secure()
 	app.Use(func(c *fiber.Ctx) error {
 		setSecurityHeaders(c, hsts)
@@ -35,10 +35,10 @@ func setSecurityHeaders(c *fiber.Ctx, hsts bool) {
 	}
 }
 
-// privatePage guards the tracking pages, whose address holds the ticket's
+// PrivatePage guards the tracking pages, whose address holds the ticket's
 // token: browsers send it to no other site, keep no copy, and search
 // engines keep out.
-func privatePage(c *fiber.Ctx) error {
+func PrivatePage(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
@@ -47,4 +47,4 @@ func privatePage(c *fiber.Ctx) error {
 
 // secure reports whether the helpdesk is served over https, where cookies
 // are Secure and browsers are told to stay on https.
-func (h *Handler) Secure() bool { return strings.HasPrefix(h.Config.BaseURL, "https://") }
+func (h *Server) Secure() bool { return strings.HasPrefix(h.Config.BaseURL, "https://") }

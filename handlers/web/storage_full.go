@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 // in its write-ahead log before it frees anything), status changes and
 // settings. It belongs on the routes that store new content: creates,
 // messages and uploads.
-func (h *Handler) RefuseWhenFull(c *fiber.Ctx) error {
+func (h *Server) RefuseWhenFull(c *fiber.Ctx) error {
 	if low, free, _ := h.storageLow(false); low {
 		floorRefusals.note(free, h.Config.MinFreeBytes)
 		return db.ErrStorageFull
@@ -29,13 +29,13 @@ func (h *Handler) RefuseWhenFull(c *fiber.Ctx) error {
 
 // storageLow reports whether the data folder is below Config.MinFreeBytes
 // (see filestore.Store.BelowFloor).
-func (h *Handler) storageLow(fresh bool) (low bool, free int64, err error) {
+func (h *Server) storageLow(fresh bool) (low bool, free int64, err error) {
 	return h.Files.BelowFloor(h.Config.MinFreeBytes, fresh)
 }
 
 // storageProblem is /readyz's reason for being unready on account of the
 // data folder, "" when there is none. It names sizes, never paths.
-func (h *Handler) StorageProblem() string {
+func (h *Server) StorageProblem() string {
 	low, free, err := h.storageLow(true)
 	switch {
 	case err != nil:
@@ -58,7 +58,7 @@ func mebibytes(n int64) string {
 // (filestore.Store.ReleaseReserve) and runs write once more, so that an
 // admin can always sign in and delete; the server makes the reserve
 // again once there is room.
-func (h *Handler) WithReserve(what string, write func() error) error {
+func (h *Server) WithReserve(what string, write func() error) error {
 	err := write()
 	if !db.IsStorageFull(err) || !h.Files.ReleaseReserve() {
 		return err

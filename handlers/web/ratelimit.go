@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 // rateLimit limits public creates and uploads per client (clientKey).
 // Agents are not the public and are not limited. Fiber's limiter sets
 // Retry-After.
-func (h *Handler) RateLimit() fiber.Handler {
+func (h *Server) RateLimit() fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max:        h.Config.CreateRate,
 		Expiration: time.Minute,
@@ -36,7 +36,7 @@ func (h *Handler) RateLimit() fiber.Handler {
 // (an IPv4 address, an IPv6 /64: one IPv6 host commonly holds a whole /64
 // and would otherwise get a fresh allowance per address), of the address
 // clientAddr finds.
-func (h *Handler) ClientKey(c *fiber.Ctx) string {
+func (h *Server) ClientKey(c *fiber.Ctx) string {
 	return connlimit.Client(h.clientAddr(c))
 }
 
@@ -48,7 +48,7 @@ func (h *Handler) ClientKey(c *fiber.Ctx) string {
 // written by the client, who could write anything. (Fiber's c.IP() with a
 // ProxyHeader takes the leftmost entry, or the header's raw text, so a
 // client behind a proxy could name itself at will.)
-func (h *Handler) clientAddr(c *fiber.Ctx) netip.Addr {
+func (h *Server) clientAddr(c *fiber.Ctx) netip.Addr {
 	peer := addrOf(c.Context().RemoteIP().String())
 	if !h.trusted(peer) {
 		return peer
@@ -74,7 +74,7 @@ func (h *Handler) clientAddr(c *fiber.Ctx) netip.Addr {
 }
 
 // trusted reports whether a is one of Config.TrustedProxies.
-func (h *Handler) trusted(a netip.Addr) bool {
+func (h *Server) trusted(a netip.Addr) bool {
 	for _, p := range h.Config.TrustedProxies {
 		if a.IsValid() && p.Contains(a) {
 			return true

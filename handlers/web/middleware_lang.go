@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"strings"
@@ -15,7 +15,7 @@ const langKey = "lang"
 // remembered in a cookie), a signed-in agent's profile language, the
 // cookie, Accept-Language, English. The API
 // speaks English only and is left alone.
-func (h *Handler) PageLanguage(c *fiber.Ctx) error {
+func (h *Server) PageLanguage(c *fiber.Ctx) error {
 	if isAPIPath(c.Path()) || strings.HasPrefix(c.Path(), "/static/") {
 		return c.Next()
 	}
@@ -41,9 +41,9 @@ func PageLang(c *fiber.Ctx) i18n.Lang {
 	if l, ok := c.Locals(langKey).(i18n.Lang); ok {
 		return l
 	}
-	choice := c.Cookies(hostPrefix + langCookie)
+	choice := c.Cookies(hostPrefix + LangCookie)
 	if choice == "" {
-		choice = c.Cookies(langCookie)
+		choice = c.Cookies(LangCookie)
 	}
 	return i18n.Match(choice, c.Get(fiber.HeaderAcceptLanguage))
 }
@@ -55,9 +55,9 @@ func isAPIPath(p string) bool { return p == "/api" || strings.HasPrefix(p, "/api
 // subdomain cannot plant one (a known CSRF token, a fixed session).
 const (
 	hostPrefix    = "__Host-"
-	csrfCookie    = "helpdesk_csrf"
-	sessionCookie = "hd_session"
-	langCookie    = "lang" // the language switch's choice
+	CSRFCookie    = "helpdesk_csrf"
+	SessionCookie = "hd_session"
+	LangCookie    = "lang" // the language switch's choice
 )
 
 // cookieNames are the names this deployment's cookies go by.
@@ -68,13 +68,13 @@ func newCookieNames(secure bool) cookieNames {
 	if secure {
 		prefix = hostPrefix
 	}
-	return cookieNames{csrf: prefix + csrfCookie, session: prefix + sessionCookie, lang: prefix + langCookie}
+	return cookieNames{csrf: prefix + CSRFCookie, session: prefix + SessionCookie, lang: prefix + LangCookie}
 }
 
 // setCookie sets a cookie scripts cannot read and other sites do not get
 // on their requests; Secure when the helpdesk is served over https. A zero
 // maxAge makes a session cookie.
-func (h *Handler) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
+func (h *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
 	c.Cookie(&fiber.Cookie{
 		Name:     name,
 		Value:    value,

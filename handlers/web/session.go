@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -18,8 +18,8 @@ import (
 // so logout, deactivation and a password change end them at once. The
 // cookie holds only a random id; the database holds its hash.
 const (
-	sessionTTL  = 12 * time.Hour
-	sessionUser = "uid"
+	SessionTTL  = 12 * time.Hour
+	SessionUser = "uid"
 )
 
 // sqliteStore implements sessions.Store over the database.
@@ -37,7 +37,7 @@ func (s *sqliteStore) Get(r *http.Request, name string) (*sessions.Session, erro
 func (s *sqliteStore) New(r *http.Request, name string) (*sessions.Session, error) {
 	sess := sessions.NewSession(s, name)
 	sess.Options = &sessions.Options{Path: "/", HttpOnly: true, Secure: s.secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())}
+		SameSite: http.SameSiteLaxMode, MaxAge: int(SessionTTL.Seconds())}
 	sess.IsNew = true
 	c, err := r.Cookie(name)
 	if err != nil || c.Value == "" {
@@ -65,7 +65,7 @@ func (s *sqliteStore) Save(r *http.Request, w http.ResponseWriter, sess *session
 		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
 		return nil
 	}
-	uid, _ := sess.Values[sessionUser].(int64)
+	uid, _ := sess.Values[SessionUser].(int64)
 	if uid == 0 {
 		return nil // nothing worth keeping: only signed-in agents have sessions
 	}
@@ -76,7 +76,7 @@ func (s *sqliteStore) Save(r *http.Request, w http.ResponseWriter, sess *session
 	if err := gob.NewEncoder(&buf).Encode(sess.Values); err != nil {
 		return err
 	}
-	if err := s.db.SaveSession(r.Context(), sess.ID, uid, buf.Bytes(), time.Now().Add(sessionTTL)); err != nil {
+	if err := s.db.SaveSession(r.Context(), sess.ID, uid, buf.Bytes(), time.Now().Add(SessionTTL)); err != nil {
 		return err
 	}
 	http.SetCookie(w, sessions.NewCookie(sess.Name(), sess.ID, sess.Options))
@@ -94,7 +94,7 @@ func (w *cookieWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *cookieWriter) WriteHeader(int)             {}
 
 // agentSession returns the request's agent session.
-func (h *Handler) AgentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, error) {
+func (h *Server) AgentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, error) {
 	r, err := adaptor.ConvertRequest(c, false)
 	if err != nil {
 		return nil, nil, err
@@ -105,7 +105,7 @@ func (h *Handler) AgentSession(c *fiber.Ctx) (*sessions.Session, *http.Request, 
 }
 
 // saveSession writes the session and its cookie into the response.
-func (h *Handler) SaveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session) error {
+func (h *Server) SaveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session) error {
 	w := &cookieWriter{header: http.Header{}}
 	if err := s.Save(r, w); err != nil {
 		return err
@@ -120,7 +120,7 @@ func (h *Handler) SaveSession(c *fiber.Ctx, r *http.Request, s *sessions.Session
 // planted before sign-in is worth nothing after it. On a disk too full for
 // the session, the reserve gives it room (withReserve): signing in is how
 // an admin gets to make room.
-func (h *Handler) SignIn(c *fiber.Ctx, u db.User) error {
+func (h *Server) SignIn(c *fiber.Ctx, u db.User) error {
 	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
@@ -133,13 +133,13 @@ func (h *Handler) SignIn(c *fiber.Ctx, u db.User) error {
 			}
 		}
 		s.ID, s.IsNew = "", true
-		s.Values = map[any]any{sessionUser: u.ID}
+		s.Values = map[any]any{SessionUser: u.ID}
 		return h.SaveSession(c, r, s)
 	})
 }
 
 // signOut ends the session and clears its cookie.
-func (h *Handler) SignOut(c *fiber.Ctx) error {
+func (h *Server) SignOut(c *fiber.Ctx) error {
 	s, r, err := h.AgentSession(c)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (h *Handler) SignOut(c *fiber.Ctx) error {
 
 // sessionPrincipal resolves a session cookie to an agent, nil when there
 // is no live session.
-func (h *Handler) sessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
+func (h *Server) sessionPrincipal(ctx context.Context, cookie string) (*Principal, error) {
 	_, u, err := h.DB.SessionByID(ctx, cookie)
 	if db.ErrorCode(err) == db.ENOTFOUND {
 		return nil, nil
@@ -160,4 +160,11 @@ func (h *Handler) sessionPrincipal(ctx context.Context, cookie string) (*Princip
 	}
 	return &Principal{Role: u.Role, SessionID: cookie, User: u,
 		Actor: db.Actor{Type: "agent", ID: u.ID, Name: u.Name}}, nil
+}
+
+// NewSessionStore is the agents' session store over store; secure marks
+// its cookies Secure. The server opens its own (NewServer); this one is
+// for starting a session without a sign-in.
+func NewSessionStore(store *db.DB, secure bool) sessions.Store {
+	return &sqliteStore{db: store, secure: secure}
 }

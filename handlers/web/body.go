@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bufio"
@@ -70,7 +70,7 @@ type bodyReader struct {
 	err     error // sticky: a stall or a broken stream
 }
 
-func (h *Handler) newBodyReader(fctx *fasthttp.RequestCtx) *bodyReader {
+func (h *Server) newBodyReader(fctx *fasthttp.RequestCtx) *bodyReader {
 	s := fctx.RequestBodyStream()
 	if s == nil {
 		return nil
@@ -182,7 +182,7 @@ const (
 // by whatever path (a route, a refusal in a middleware, the error handler,
 // Fiber's own answers such as the one to an unknown method), it disposes
 // of the body the answer left unread (finishBody).
-func (h *Handler) ServeRequest(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+func (h *Server) ServeRequest(next fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(fctx *fasthttp.RequestCtx) {
 		if b := h.newBodyReader(fctx); b != nil {
 			fctx.SetUserValue(bodyKey, b)
@@ -240,7 +240,7 @@ func answerThenLinger(fctx *fasthttp.RequestCtx) {
 	fctx.HijackSetNoResponse(true)
 	fctx.Hijack(func(conn net.Conn) {
 		fctx.Response.SetConnectionClose()
-		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		_ = conn.SetWriteDeadline(time.Now().Add(WriteTimeout))
 		w := bufio.NewWriter(conn)
 		if fctx.Response.Write(w) == nil && w.Flush() == nil {
 			lingerClose(conn)

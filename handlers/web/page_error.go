@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"strconv"
@@ -16,7 +16,7 @@ var detailShown = map[int]bool{409: true, 413: true, 415: true, 429: true}
 
 // pageError answers an error outside the API with the error page, in the
 // layout and the reader's language, or just its content for htmx.
-func (h *Handler) pageError(c *fiber.Ctx, p Problem) error {
+func (h *Server) pageError(c *fiber.Ctx, p Problem) error {
 	lang := PageLang(c)
 	c.Response().ResetBody()
 	// The error may have stopped the request before the middleware ran.

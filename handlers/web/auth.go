@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/url"
@@ -44,7 +44,7 @@ func PrincipalOf(c *fiber.Ctx) *Principal {
 // authenticate resolves the caller from the request. A credential that is
 // present but wrong is refused here (401) rather than treated as anonymous,
 // so a client with a revoked key learns it at once.
-func (h *Handler) Authenticate(c *fiber.Ctx) error {
+func (h *Server) Authenticate(c *fiber.Ctx) error {
 	if p := c.Path(); p == "/healthz" || p == "/readyz" {
 		return c.Next() // probes carry no credentials worth checking
 	}
@@ -99,7 +99,7 @@ func safeMethod(m string) bool {
 // ticket answers 404, as if the ticket did not exist, so tokens reveal
 // nothing about other tickets; a malformed id is a malformed request
 // (400, CONTRACT §3) whoever asks.
-func (h *Handler) Guard(r Route) fiber.Handler {
+func (h *Server) Guard(r Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p := PrincipalOf(c)
 		switch r.Access {
@@ -126,7 +126,7 @@ func (h *Handler) Guard(r Route) fiber.Handler {
 			if p != nil {
 				return db.Errorf(db.EFORBIDDEN, "this needs an %s credential", map[Access]string{Agent: "agent", Admin: "admin"}[r.Access])
 			}
-			if !r.api() {
+			if !r.API() {
 				// A page: send the person to sign in, then back here.
 				return c.Redirect("/agent/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 			}

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"errors"
@@ -104,7 +104,7 @@ func ServerError(err error) error {
 // errorHandler is the one place errors become responses: problem+json under
 // /api, the error page elsewhere. What is left of the request's body is
 // seen to after it (finishBody).
-func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
+func (h *Server) ErrorHandler(c *fiber.Ctx, err error) error {
 	p := problemFor(c, err)
 	switch p.Status {
 	case fiber.StatusServiceUnavailable:

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"errors"
@@ -15,11 +15,11 @@ import (
 // memory while the request lasts (300 held requests, each with 63 fields
 // of 64 KiB, took 1.78 GB when the limit was per field).
 const (
-	// maxFieldBytes bounds the text fields of one form together: the
+	// MaxFieldBytes bounds the text fields of one form together: the
 	// largest, the create form, is a 10,000-character message (at most
 	// 40 KB in UTF-8) and a few short fields.
-	maxFieldBytes = 64 << 10
-	maxParts      = 64 // text fields and ignored parts together
+	MaxFieldBytes = 64 << 10
+	MaxParts      = 64 // text fields and ignored parts together
 	// maxPartOverhead bounds what else of a multipart body is not file
 	// contents: part headers (Go's reader would take 10 MiB of one),
 	// boundaries, a preamble; filePartOverhead more is allowed for each
@@ -29,7 +29,7 @@ const (
 )
 
 // errFieldsTooLong refuses a form whose text fields are too long together.
-var errFieldsTooLong = db.Errorf(db.ETOOLARGE, "the form's text fields are too long: at most %d KiB in all", maxFieldBytes>>10)
+var errFieldsTooLong = db.Errorf(db.ETOOLARGE, "the form's text fields are too long: at most %d KiB in all", MaxFieldBytes>>10)
 
 // MultipartForm is a streamed multipart body: its text fields and the files
 // received into the store's temporary folder.
@@ -83,14 +83,14 @@ func (f *MultipartForm) Attachments() []db.NewAttachment {
 // error the files received are removed (the rest of the body is seen to
 // after the answer: finishBody), but the text fields read so far are
 // kept, so a page can show back what was typed; the form is never nil.
-func (h *Handler) ReadMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*MultipartForm, error) {
+func (h *Server) ReadMultipart(c *fiber.Ctx, fileField string, maxFiles int) (*MultipartForm, error) {
 	form := &MultipartForm{Values: map[string]string{}}
 	mt, params := MediaType(c)
 	if mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
 		return form, db.Errorf(db.EUNSUPPORTED, "send multipart/form-data")
 	}
-	body := &partsBudget{r: requestBody(c, h.maxMultipartBody()),
-		left: maxFieldBytes + maxPartOverhead + int64(maxFiles)*filePartOverhead}
+	body := &partsBudget{r: requestBody(c, h.MaxMultipartBody()),
+		left: MaxFieldBytes + maxPartOverhead + int64(maxFiles)*filePartOverhead}
 	mr := multipart.NewReader(body, params["boundary"])
 	if err := h.readParts(c, mr, body, form, fileField, maxFiles); err != nil {
 		form.Discard()
@@ -133,7 +133,7 @@ func (f filePart) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *MultipartForm, fileField string, maxFiles int) error {
+func (h *Server) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBudget, form *MultipartForm, fileField string, maxFiles int) error {
 	parts, text := 0, 0
 	for {
 		part, err := mr.NextPart()
@@ -160,14 +160,14 @@ func (h *Handler) readParts(c *fiber.Ctx, mr *multipart.Reader, budget *partsBud
 			}
 			form.Files = append(form.Files, u)
 		default:
-			if parts++; parts > maxParts {
+			if parts++; parts > MaxParts {
 				return db.Errorf(db.ETOOLARGE, "too many form fields")
 			}
-			b, err := io.ReadAll(io.LimitReader(part, int64(maxFieldBytes-text)+1))
+			b, err := io.ReadAll(io.LimitReader(part, int64(MaxFieldBytes-text)+1))
 			if err != nil {
 				return &filestore.ReadError{Err: err}
 			}
-			if text += len(b); text > maxFieldBytes {
+			if text += len(b); text > MaxFieldBytes {
 				return &db.Error{Code: db.ETOOLARGE, Message: errFieldsTooLong.Message,
 					Fields: []db.FieldError{{Field: name, Message: "is too long"}}}
 			}
