@@ -107,7 +107,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 		PollURL:    view.url("/agent/queue/poll", "checked", strconv.FormatInt(newest, 10)),
 	}
 	if page.Next != nil {
-		v.NextURL = view.url("/agent", "cursor", encodeCursor(view.filter.Sort, *page.Next))
+		v.NextURL = view.url("/agent", "cursor", web.EncodeCursor(view.filter.Sort, *page.Next))
 	}
 	if view.filter.After != nil {
 		v.FirstURL = view.url("/agent")

@@ -77,9 +77,9 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 	switch {
 	case len(ids) == 0:
 		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-ids", Message: lang.T("queue.bulk.errNone")})
-	case len(ids) > maxListLimit:
+	case len(ids) > web.MaxListLimit:
 		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-ids",
-			Message: lang.T("queue.bulk.errTooMany", lang.Number(maxListLimit))})
+			Message: lang.T("queue.bulk.errTooMany", lang.Number(web.MaxListLimit))})
 	}
 	if sent.Status != "" {
 		st, ok := db.ParseStatus(sent.Status)

@@ -42,7 +42,7 @@ func (h *Handler) parseQueueView(c *fiber.Ctx, q url.Values, cats []db.Category)
 	if cur := q.Get("cursor"); cur != "" {
 		list.Set("cursor", cur)
 	}
-	f, err := parseListQuery(list, func(name string) (int64, error) {
+	f, err := web.ParseListQuery(list, func(name string) (int64, error) {
 		cat, err := h.DB.FindCategory(c.UserContext(), name)
 		return cat.ID, err
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/api"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
@@ -125,8 +126,7 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 // routes is every route the application serves, in one list, each with who
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []web.Route {
-	routes := append(h.apiRoutes(), h.pageRoutes()...)
-	routes = append(routes, h.macroAPIRoutes()...)
+	routes := append(api.New(h.Server).Routes(), h.pageRoutes()...)
 	return append(routes, h.agentRoutes()...)
 }
 
@@ -144,30 +144,6 @@ func (h *Handler) agentRoutes() []web.Route {
 	}
 	routes = append(routes, h.ticketTagsRoutes()...)
 	return routes
-}
-
-// apiRoutes is the JSON API.
-func (h *Handler) apiRoutes() []web.Route {
-	return []web.Route{
-		{Method: "GET", Path: "/healthz", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.healthz},
-		{Method: "GET", Path: "/readyz", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.readyz},
-		{Method: "GET", Path: "/api/openapi.json", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.openAPI},
-
-		{Method: "POST", Path: "/api/support-tickets", Access: web.Anyone, Limited: true, Body: web.JSONBody | web.MultipartBody, Handler: h.createTicket},
-		{Method: "GET", Path: "/api/support-tickets", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.listTickets},
-		{Method: "GET", Path: "/api/support-tickets/:id", Access: web.TicketHolder, Limited: false, Body: web.NoBody, Handler: h.getTicket},
-		{Method: "PATCH", Path: "/api/support-tickets/:id", Access: web.Agent, Limited: false, Body: web.JSONBody, Handler: h.updateTicket},
-		{Method: "DELETE", Path: "/api/support-tickets/:id", Access: web.Admin, Limited: false, Body: web.NoBody, Handler: h.deleteTicket},
-
-		{Method: "POST", Path: "/api/support-tickets/:id/attachments", Access: web.TicketHolder, Limited: true, Body: web.MultipartBody, Handler: h.uploadAttachments},
-		{Method: "GET", Path: "/api/support-tickets/:id/attachments", Access: web.TicketHolder, Limited: false, Body: web.NoBody, Handler: h.listAttachments},
-		{Method: "GET", Path: "/api/support-tickets/:id/attachments/:attachmentId", Access: web.TicketHolder, Limited: false, Body: web.NoBody, Handler: h.downloadAttachment},
-		{Method: "DELETE", Path: "/api/support-tickets/:id/attachments/:attachmentId", Access: web.Agent, Limited: false, Body: web.NoBody, Handler: h.deleteAttachment},
-
-		{Method: "GET", Path: "/api/support-tickets/:id/messages", Access: web.TicketHolder, Limited: false, Body: web.NoBody, Handler: h.listMessages},
-		{Method: "POST", Path: "/api/support-tickets/:id/messages", Access: web.TicketHolder, Limited: true, Body: web.JSONBody | web.MultipartBody, Handler: h.postMessage},
-		{Method: "POST", Path: "/api/support-tickets/:id/merge", Access: web.Agent, Limited: false, Body: web.JSONBody, Handler: h.mergeTicket},
-	}
 }
 
 // Routes exposes the route list to tests in other packages.

@@ -118,15 +118,15 @@ func TestBodyMemoryLimits(t *testing.T) {
 	t.Run("BulkFormFits", func(t *testing.T) {
 		b := s.signIn(t, db.RoleAgent)
 		form := url.Values{"status": {"open"}, "back": {"/agent?q=" + url.QueryEscape(strings.Repeat("ñ", 100)) + "&status=open&sort=-updatedAt&limit=200"}}
-		for i := 0; i < maxListLimit; i++ {
+		for i := 0; i < web.MaxListLimit; i++ {
 			form.Add("ids", strconv.Itoa(1000000+i))
 		}
 		form.Set(web.CSRFField, b.csrf(t))
 		if n := len(form.Encode()); n > web.FormBodyLimit {
-			t.Fatalf("a bulk form of %d ids is %d bytes, over the %d-byte limit", maxListLimit, n, web.FormBodyLimit)
+			t.Fatalf("a bulk form of %d ids is %d bytes, over the %d-byte limit", web.MaxListLimit, n, web.FormBodyLimit)
 		}
 		if r := b.postForm(t, "/agent/bulk", form); r.StatusCode == http.StatusRequestEntityTooLarge {
-			t.Fatalf("a bulk form of %d ids: 413", maxListLimit)
+			t.Fatalf("a bulk form of %d ids: 413", web.MaxListLimit)
 		}
 	})
 }

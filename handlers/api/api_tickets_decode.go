@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"encoding/json"
@@ -18,10 +18,14 @@ func decodeTicketJSON(c *fiber.Ctx, maxFiles int) (db.NewTicket, error) {
 	if err != nil {
 		return db.NewTicket{}, err
 	}
-	return newTicketFromJSON(obj, maxFiles)
+	return NewTicketFromJSON(obj, maxFiles)
 }
 
-func newTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTicket, error) {
+// NewTicketFromJSON is a create body's fields as a new ticket: an EINVALID
+// error naming each bad field, or ETOOLARGE for more than maxFiles
+// attachment references. It is exported for the fuzz test, which checks
+// it in process as well as through the endpoint.
+func NewTicketFromJSON(obj map[string]json.RawMessage, maxFiles int) (db.NewTicket, error) {
 	f := web.JSONFields{Object: obj}
 	t := web.NewTicketFrom(f.String)
 	if raw, ok := obj["attachments"]; ok && string(raw) != "null" {

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"encoding/base64"
@@ -8,20 +8,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/kinconecta/helpdesk/db"
 )
 
-// Limits of the list query.
+// Limits of the ticket list query (the API's list and the desk's queue).
 const (
-	defaultListLimit = 50
-	maxListLimit     = 200
-	maxQueryLen      = 200
-	// listCountCap is where a full-text search stops counting its matches
-	// (X-Total-Count-Capped, documented in openapi.json): an exact count of
-	// a common word within a status took 273 ms at 1M tickets, capped 11 ms.
-	listCountCap = 1000
+	DefaultListLimit = 50
+	MaxListLimit     = 200
+	MaxQueryLen      = 200
 )
 
 // listCursor is the opaque `cursor` parameter: the keyset position and the
@@ -31,16 +25,19 @@ type listCursor struct {
 	db.Cursor
 }
 
-func encodeCursor(sort string, c db.Cursor) string {
+// EncodeCursor is the `cursor` parameter that continues a list sorted by
+// sort after c.
+func EncodeCursor(sort string, c db.Cursor) string {
 	b, _ := json.Marshal(listCursor{Sort: sort, Cursor: c})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// parseListQuery turns the list endpoint's query parameters into a filter.
+// ParseListQuery turns the ticket list's query parameters (the API's
+// list endpoint; the desk's queue passes the same ones) into a filter.
 // Every malformed parameter is a 400 naming it. lookupCategory resolves a
 // category name or alias to its id.
-func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (db.TicketFilter, error) {
-	f := db.TicketFilter{Limit: defaultListLimit, Sort: db.SortCreatedDesc}
+func ParseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (db.TicketFilter, error) {
+	f := db.TicketFilter{Limit: DefaultListLimit, Sort: db.SortCreatedDesc}
 	var v db.Invalid
 	for key, vals := range q {
 		if len(vals) > 1 {
@@ -80,8 +77,8 @@ func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 		f.Email = s
 	}
 	if s := q.Get("q"); s != "" {
-		if len(s) > maxQueryLen {
-			v.Add("q", "must be at most "+strconv.Itoa(maxQueryLen)+" bytes")
+		if len(s) > MaxQueryLen {
+			v.Add("q", "must be at most "+strconv.Itoa(MaxQueryLen)+" bytes")
 		}
 		f.Query = s
 	}
@@ -111,8 +108,8 @@ func parseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxListLimit {
-			v.Add("limit", "must be a whole number from 1 to "+strconv.Itoa(maxListLimit))
+		if err != nil || n < 1 || n > MaxListLimit {
+			v.Add("limit", "must be a whole number from 1 to "+strconv.Itoa(MaxListLimit))
 		}
 		f.Limit = n
 	}
@@ -137,38 +134,4 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-// listTickets handles GET /api/support-tickets.
-func (h *Handler) listTickets(c *fiber.Ctx) error {
-	q, err := url.ParseQuery(string(c.Request().URI().QueryString()))
-	if err != nil {
-		return db.Errorf(db.EBADREQUEST, "malformed query string")
-	}
-	f, err := parseListQuery(q, func(name string) (int64, error) {
-		cat, err := h.DB.FindCategory(c.UserContext(), name)
-		return cat.ID, err
-	})
-	if err != nil {
-		return err
-	}
-	if f.Query != "" {
-		f.CountCap = listCountCap
-	}
-	page, err := h.DB.ListTickets(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	c.Set("X-Total-Count", strconv.Itoa(page.Total))
-	if page.TotalCapped {
-		c.Set("X-Total-Count-Capped", "true")
-	}
-	if page.Next != nil {
-		q.Set("cursor", encodeCursor(f.Sort, *page.Next))
-		c.Set(fiber.HeaderLink, `</api/support-tickets?`+q.Encode()+`>; rel="next"`)
-	}
-	for i := range page.Tickets {
-		page.Tickets[i] = h.Present(page.Tickets[i])
-	}
-	return c.JSON(page.Tickets)
 }
