@@ -11,6 +11,7 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/api"
+	"github.com/kinconecta/helpdesk/handlers/portal"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
@@ -126,7 +127,8 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 // routes is every route the application serves, in one list, each with who
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []web.Route {
-	routes := append(api.New(h.Server).Routes(), h.pageRoutes()...)
+	routes := append(api.New(h.Server).Routes(), portal.New(h.Server).Routes()...)
+	routes = append(routes, staticRoutes()...)
 	return append(routes, h.agentRoutes()...)
 }
 

@@ -1,7 +1,8 @@
-package handlers
+package portal
 
 import (
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 

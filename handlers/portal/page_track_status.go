@@ -1,4 +1,4 @@
-package handlers
+package portal
 
 import (
 	"github.com/gofiber/fiber/v2"
