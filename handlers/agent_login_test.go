@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
@@ -106,12 +107,12 @@ func TestAgentLogin(t *testing.T) {
 	})
 	t.Run("ErrThrottled", func(t *testing.T) {
 		b := s.newBrowser(t)
-		for i := 0; i < loginPerPair; i++ {
+		for i := 0; i < desk.LoginPerPair; i++ {
 			b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"wrong wrong wrong"}})
 		}
 		r := b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"correct horse battery"}})
 		if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(r.Body), "Too many attempts") {
-			t.Fatalf("after %d failures: %d, want 429 with a message", loginPerPair, r.StatusCode)
+			t.Fatalf("after %d failures: %d, want 429 with a message", desk.LoginPerPair, r.StatusCode)
 		}
 	})
 	t.Run("OpenRedirectRefused", func(t *testing.T) {

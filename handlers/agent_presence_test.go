@@ -13,8 +13,15 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
+
+// presenceEvent is one "presence" event as the page's script reads it.
+type presenceEvent struct {
+	Text   string `json:"text"`
+	Newest int64  `json:"newest"`
+}
 
 // stream is an open presence stream as a browser's EventSource reads it.
 type stream struct {
@@ -82,9 +89,9 @@ func (st *stream) waitFor(t testing.TB, what string, ok func(presenceEvent) bool
 // Two agents on one ticket see each other, viewing then replying; a
 // public message from someone else is announced; a closed page leaves.
 func TestPresenceStream(t *testing.T) {
-	old := presencePing
-	t.Cleanup(func() { presencePing = old }) // after the server's own cleanup
-	presencePing = 200 * time.Millisecond    // a closed page shows at the next ping
+	old := desk.PresencePing
+	t.Cleanup(func() { desk.PresencePing = old }) // after the server's own cleanup
+	desk.PresencePing = 200 * time.Millisecond    // a closed page shows at the next ping
 	s := newTestServer(t)
 	c := s.createTicket(t, nil)
 	lucia := s.signIn(t, db.RoleAgent)

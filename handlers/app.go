@@ -11,6 +11,7 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/api"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/portal"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
@@ -33,21 +34,18 @@ const (
 // ParseTrustedProxies reads the TRUSTED_PROXIES setting (web.ParseTrustedProxies).
 func ParseTrustedProxies(list string) ([]netip.Prefix, error) { return web.ParseTrustedProxies(list) }
 
-// Handler is the whole application's handlers until each part has its own
-// package.
+// Handler is the application: the shared server and, over it, the JSON
+// API, the requester's pages and the agent desk.
 type Handler struct {
 	*web.Server
-	// Failed sign-ins: per account and client address, per address, and
-	// per account from anywhere (which only slows down, see agent_login.go).
-	loginsByPair, loginsByAddress, loginsByAccount *throttle
+	api    *api.Handler
+	portal *portal.Handler
+	desk   *desk.Handler
 }
 
 func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
-	h := &Handler{Server: web.NewServer(cfg, store, files)}
-	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
-	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
-	h.loginsByAccount = newThrottle(loginAccountSlow, loginWindow)
-	return h
+	s := web.NewServer(cfg, store, files)
+	return &Handler{Server: s, api: api.New(s), portal: portal.New(s), desk: desk.New(s)}
 }
 
 // New builds the application with every route.
@@ -127,25 +125,9 @@ func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
 // routes is every route the application serves, in one list, each with who
 // may call it; tests walk this list so no route ships unguarded.
 func (h *Handler) routes() []web.Route {
-	routes := append(api.New(h.Server).Routes(), portal.New(h.Server).Routes()...)
+	routes := append(h.api.Routes(), h.portal.Routes()...)
 	routes = append(routes, staticRoutes()...)
-	return append(routes, h.agentRoutes()...)
-}
-
-// agentRoutes is the agent desk.
-func (h *Handler) agentRoutes() []web.Route {
-	routes := []web.Route{
-		{Method: "GET", Path: "/agent/login", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.loginPage},
-		{Method: "POST", Path: "/agent/login", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.login},
-		{Method: "POST", Path: "/agent/logout", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.logout},
-		{Method: "GET", Path: "/agent/set-password/:token", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.setPasswordPage},
-		{Method: "POST", Path: "/agent/set-password/:token", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.setPassword},
-	}
-	for _, part := range [][]web.Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes(), h.macroRoutes(), h.settingsMacroRoutes(), h.composerRoutes()} {
-		routes = append(routes, part...)
-	}
-	routes = append(routes, h.ticketTagsRoutes()...)
-	return routes
+	return append(routes, h.desk.Routes()...)
 }
 
 // Routes exposes the route list to tests in other packages.

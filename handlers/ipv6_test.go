@@ -17,6 +17,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
@@ -158,7 +159,7 @@ func TestIPv6ClientIsItsSlash64(t *testing.T) {
 		form := url.Values{web.CSRFField: {token}, "email": {u.Email}, "password": {password}}
 		return do(c, "POST", "/agent/login", "application/x-www-form-urlencoded", form.Encode()).StatusCode
 	}
-	for i := 0; i < loginPerPair; i++ {
+	for i := 0; i < desk.LoginPerPair; i++ {
 		login("2001:db8:1::2", "wrong wrong wrong")
 	}
 	if got := login("2001:db8:1::3", "correct horse battery"); got != http.StatusTooManyRequests {

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
@@ -136,7 +137,7 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 		return proxy.do(t, "POST", "/agent/login", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()),
 			"X-Forwarded-For", xff).StatusCode
 	}
-	for i := 0; i < loginPerPair; i++ {
+	for i := 0; i < desk.LoginPerPair; i++ {
 		login("203.0.113.50", "wrong wrong wrong")
 	}
 	if got := login("203.0.113.50", "correct horse battery"); got != http.StatusTooManyRequests {
