@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // browser is a cookie-keeping HTTP client signed in (or not) to the desk,
@@ -59,7 +60,7 @@ func (b *browser) csrf(t testing.TB) string {
 	t.Helper()
 	u, _ := url.Parse(b.s.URL)
 	for _, c := range b.client.Jar.Cookies(u) {
-		if c.Name == csrfCookie {
+		if c.Name == web.CSRFCookie {
 			return c.Value
 		}
 	}
@@ -81,8 +82,8 @@ func (b *browser) get(t testing.TB, path string) response {
 // form already has a "csrf" value.
 func (b *browser) postForm(t testing.TB, path string, form url.Values) response {
 	t.Helper()
-	if _, ok := form[csrfField]; !ok {
-		form.Set(csrfField, b.csrf(t))
+	if _, ok := form[web.CSRFField]; !ok {
+		form.Set(web.CSRFField, b.csrf(t))
 	}
 	return b.do(t, "POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }

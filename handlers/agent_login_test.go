@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestAgentLogin(t *testing.T) {
@@ -43,7 +45,7 @@ func TestAgentLogin(t *testing.T) {
 		}
 		var first string
 		for _, c := range r.Cookies() {
-			if c.Name == sessionCookie {
+			if c.Name == web.SessionCookie {
 				first = c.Value
 				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 					t.Errorf("session cookie %+v is not HttpOnly and SameSite=Lax", c)
@@ -63,7 +65,7 @@ func TestAgentLogin(t *testing.T) {
 		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`)); r.StatusCode != http.StatusForbidden {
 			t.Errorf("PATCH with a session and no CSRF header: %d, want 403", r.StatusCode)
 		}
-		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`), csrfHeader, b.csrf(t)); r.StatusCode != http.StatusOK {
+		if r := b.do(t, "PATCH", path, "application/json", strings.NewReader(`{"status":"in_progress"}`), web.CSRFHeader, b.csrf(t)); r.StatusCode != http.StatusOK {
 			t.Errorf("PATCH with a session and the CSRF header: %d %s", r.StatusCode, r.Body)
 		}
 		events, _ := s.DB.Events(t.Context(), c.ID)
@@ -73,7 +75,7 @@ func TestAgentLogin(t *testing.T) {
 		// Signing in again starts a new session id.
 		r = b.postForm(t, "/agent/login", url.Values{"email": {"marta@kinconecta.com"}, "password": {"correct horse battery"}})
 		for _, c := range r.Cookies() {
-			if c.Name == sessionCookie && c.Value == first {
+			if c.Name == web.SessionCookie && c.Value == first {
 				t.Error("the session id was not renewed at sign-in")
 			}
 		}
@@ -105,12 +107,12 @@ func TestAgentLogin(t *testing.T) {
 	})
 	t.Run("ErrThrottled", func(t *testing.T) {
 		b := s.newBrowser(t)
-		for i := 0; i < loginPerPair; i++ {
+		for i := 0; i < desk.LoginPerPair; i++ {
 			b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"wrong wrong wrong"}})
 		}
 		r := b.postForm(t, "/agent/login", url.Values{"email": {u.Email}, "password": {"correct horse battery"}})
 		if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(r.Body), "Too many attempts") {
-			t.Fatalf("after %d failures: %d, want 429 with a message", loginPerPair, r.StatusCode)
+			t.Fatalf("after %d failures: %d, want 429 with a message", desk.LoginPerPair, r.StatusCode)
 		}
 	})
 	t.Run("OpenRedirectRefused", func(t *testing.T) {

@@ -13,7 +13,15 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/desk"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
+
+// presenceEvent is one "presence" event as the page's script reads it.
+type presenceEvent struct {
+	Text   string `json:"text"`
+	Newest int64  `json:"newest"`
+}
 
 // stream is an open presence stream as a browser's EventSource reads it.
 type stream struct {
@@ -81,9 +89,9 @@ func (st *stream) waitFor(t testing.TB, what string, ok func(presenceEvent) bool
 // Two agents on one ticket see each other, viewing then replying; a
 // public message from someone else is announced; a closed page leaves.
 func TestPresenceStream(t *testing.T) {
-	old := presencePing
-	t.Cleanup(func() { presencePing = old }) // after the server's own cleanup
-	presencePing = 200 * time.Millisecond    // a closed page shows at the next ping
+	old := desk.PresencePing
+	t.Cleanup(func() { desk.PresencePing = old }) // after the server's own cleanup
+	desk.PresencePing = 200 * time.Millisecond    // a closed page shows at the next ping
 	s := newTestServer(t)
 	c := s.createTicket(t, nil)
 	lucia := s.signIn(t, db.RoleAgent)
@@ -118,7 +126,7 @@ func TestPresenceLimits(t *testing.T) {
 	s := newTestServer(t)
 	c := s.createTicket(t, nil)
 	b := s.signIn(t, db.RoleAgent)
-	for i := 0; i < maxStreamsPerAgent; i++ {
+	for i := 0; i < web.MaxStreamsPerAgent; i++ {
 		if _, code := b.openStream(t, c.ID, "0"); code != http.StatusOK {
 			t.Fatalf("stream %d: %d", i, code)
 		}
@@ -147,7 +155,7 @@ func TestPresenceShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := New(Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
+	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 )
 
 // signInAgain signs a second browser in to b's account.
@@ -128,11 +129,11 @@ func TestProfilePasswordThrottled(t *testing.T) {
 	s := newTestServer(t)
 	b := s.signIn(t, db.RoleAgent)
 	var last int
-	for i := 0; i < loginPerPair+1; i++ {
+	for i := 0; i < desk.LoginPerPair+1; i++ {
 		last = b.postForm(t, "/agent/profile/password", url.Values{"current": {"wrong password!"}, "password": {"a brand new secret"}}).StatusCode
 	}
 	if last != http.StatusTooManyRequests {
-		t.Fatalf("after %d wrong passwords: %d, want 429", loginPerPair+1, last)
+		t.Fatalf("after %d wrong passwords: %d, want 429", desk.LoginPerPair+1, last)
 	}
 	r := b.postForm(t, "/agent/profile/password", url.Values{"current": {"correct horse battery"}, "password": {"a brand new secret"}})
 	if r.StatusCode != http.StatusTooManyRequests {

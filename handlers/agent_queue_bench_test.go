@@ -20,6 +20,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/internal/seeddb/seed"
 )
 
@@ -82,7 +83,7 @@ func queueBenchServer(b *testing.B) (string, *http.Client) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app := New(Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
+	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // queueBulkForm is the bulk form's post: the tickets, the change, the way back.
@@ -180,7 +181,7 @@ func TestQueueBulkCSRF(t *testing.T) {
 			if token == "" && tc.headers != nil {
 				token = me.csrf(t) // the right token, from the wrong site
 			}
-			form.Set(csrfField, token)
+			form.Set(web.CSRFField, token)
 			r := me.do(t, "POST", "/agent/bulk", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), tc.headers...)
 			if r.StatusCode != http.StatusForbidden {
 				t.Fatalf("status %d, want 403", r.StatusCode)

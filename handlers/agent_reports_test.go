@@ -8,6 +8,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 )
 
 // reportClock is a settable clock for the store, safe to move while the
@@ -89,8 +90,8 @@ func TestReportsPage(t *testing.T) {
 				day0.AddDate(0, 0, 2).Format("2006-01-02"): {"0", "1", "0", "0", "0", "1"},
 			}
 			rows := d.Find(`[data-testid="created-table"] tbody tr`)
-			if rows.Length() != reportDays {
-				t.Fatalf("%d days in the table, want %d", rows.Length(), reportDays)
+			if rows.Length() != desk.ReportDays {
+				t.Fatalf("%d days in the table, want %d", rows.Length(), desk.ReportDays)
 			}
 			total := 0
 			rows.Each(func(_ int, row *goquery.Selection) {

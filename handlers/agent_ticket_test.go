@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestAgentTicketPage(t *testing.T) {
@@ -201,14 +202,14 @@ func TestAgentTicketAccess(t *testing.T) {
 	requester := s.newBrowser(t)
 	requester.get(t, "/track/"+c.AccessToken) // a requester's browser, with its CSRF cookie
 	routes := 0
-	for _, r := range (&Handler{}).ticketRoutes() {
+	for _, r := range Routes(web.Config{}, s.DB, s.Files) {
 		if !strings.HasPrefix(r.Path, "/agent/tickets/") {
 			continue
 		}
 		routes++
 		path := strings.NewReplacer(":id", strconv.FormatInt(c.ID, 10), ":attachmentId", "1").Replace(r.Path)
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
-			if r.Access != Agent {
+			if r.Access != web.Agent {
 				t.Fatalf("access %v, want Agent", r.Access)
 			}
 			var body *strings.Reader
@@ -230,8 +231,10 @@ func TestAgentTicketAccess(t *testing.T) {
 			}
 		})
 	}
-	if routes != 8 {
-		t.Fatalf("%d workspace routes, want 8", routes)
+	// The ticket page's own 8, with macros, presence and preview, tags
+	// and merge.
+	if routes != 18 {
+		t.Fatalf("%d workspace routes, want 18", routes)
 	}
 	tk, _ := s.DB.Ticket(t.Context(), c.ID, true)
 	msgs, _ := s.DB.Messages(t.Context(), c.ID, true)

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/i18n"
 )
 
 func TestAgentTicketStatusChange(t *testing.T) {
@@ -77,12 +78,12 @@ func TestAgentTicketStatusChange(t *testing.T) {
 				t.Fatalf("event %+v, want %s's status change", last, b.User.Name)
 			}
 			d := b.workspace(t, c.ID)
-			label := labelOr("en", "status."+string(tc.want), "")
+			label := i18n.Lang("en").T("status." + string(tc.want))
 			if got, want := text(one(t, d, `[data-testid="ticket-notice"]`)), "The status is now "+label+"."; got != want {
 				t.Fatalf("notice %q, want %q", got, want)
 			}
 			history := texts(d, `[data-testid="event"] p`)
-			if want := b.User.Name + " changed the status from " + labelOr("en", "status."+last.From, "") + " to " + label; history[len(history)-1] != want {
+			if want := b.User.Name + " changed the status from " + i18n.Lang("en").T("status."+last.From) + " to " + label; history[len(history)-1] != want {
 				t.Fatalf("history ends %q, want %q", history[len(history)-1], want)
 			}
 		})

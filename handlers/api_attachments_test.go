@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestAttachments(t *testing.T) {
@@ -162,7 +164,7 @@ func TestUploadRefusals(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.CreateRate = 3 })
+	s := newTestServer(t, func(c *web.Config) { c.CreateRate = 3 })
 	for i := 0; i < 3; i++ {
 		s.createTicket(t, nil)
 	}

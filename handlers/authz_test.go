@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // outcome is what one kind of caller gets from one route.
@@ -344,7 +345,7 @@ var callers = []caller{
 func (w *authzWorld) call(t *testing.T, method, route, path, bearerSecret string, sessionUser int64, fx *authzFixture) response {
 	t.Helper()
 	token := authzCSRFToken()
-	form := url.Values{csrfField: {token}}
+	form := url.Values{web.CSRFField: {token}}
 	if route == "POST /agent/login" {
 		form.Set("email", w.login.Email)
 		form.Set("password", authzPassword)
@@ -354,7 +355,7 @@ func (w *authzWorld) call(t *testing.T, method, route, path, bearerSecret string
 	if method != "GET" && method != "DELETE" {
 		if authzMultipart[route] {
 			var buf *bytes.Buffer
-			buf, contentType = multipartBody(t, part{Name: csrfField, Value: token})
+			buf, contentType = multipartBody(t, part{Name: web.CSRFField, Value: token})
 			body = buf
 		} else {
 			body, contentType = strings.NewReader(form.Encode()), "application/x-www-form-urlencoded"
@@ -367,13 +368,13 @@ func (w *authzWorld) call(t *testing.T, method, route, path, bearerSecret string
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	req.Header.Set(csrfHeader, token)
-	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
+	req.Header.Set(web.CSRFHeader, token)
+	req.AddCookie(&http.Cookie{Name: web.CSRFCookie, Value: token})
 	if bearerSecret != "" {
 		req.Header.Set("Authorization", "Bearer "+bearerSecret)
 	}
 	if sessionUser != 0 {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: authzSession(t, w.s, sessionUser)})
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: authzSession(t, w.s, sessionUser)})
 	}
 	resp, err := w.s.client.Do(req)
 	if err != nil {
@@ -394,10 +395,10 @@ func (w *authzWorld) call(t *testing.T, method, route, path, bearerSecret string
 // own session store, as signing in does, without a bcrypt per request.
 func authzSession(t *testing.T, s *testServer, userID int64) string {
 	t.Helper()
-	store := &sqliteStore{db: s.DB}
-	sess := sessions.NewSession(store, sessionCookie)
-	sess.Options = &sessions.Options{Path: "/", MaxAge: int(sessionTTL.Seconds())}
-	sess.Values[sessionUser] = userID
+	store := web.NewSessionStore(s.DB, false)
+	sess := sessions.NewSession(store, web.SessionCookie)
+	sess.Options = &sessions.Options{Path: "/", MaxAge: int(web.SessionTTL.Seconds())}
+	sess.Values[web.SessionUser] = userID
 	r := httptest.NewRequest("GET", "/", nil).WithContext(t.Context())
 	if err := store.Save(r, httptest.NewRecorder(), sess); err != nil {
 		t.Fatal(err)
@@ -451,7 +452,7 @@ func authzRandom() string {
 func TestAuthz(t *testing.T) {
 	s := newTestServer(t)
 	w := newAuthzWorld(t, s)
-	routes := Routes(Config{}, s.DB, s.Files)
+	routes := Routes(web.Config{}, s.DB, s.Files)
 	served := map[string]bool{}
 	for _, r := range routes {
 		key := r.Method + " " + r.Path
@@ -500,7 +501,7 @@ func TestAuthzLinks(t *testing.T) {
 	s := newTestServer(t)
 	w := newAuthzWorld(t, s)
 	n := 0
-	for _, r := range Routes(Config{}, s.DB, s.Files) {
+	for _, r := range Routes(web.Config{}, s.DB, s.Files) {
 		if !strings.Contains(r.Path, ":token") {
 			continue
 		}
@@ -544,7 +545,7 @@ func TestAuthzOtherTicket(t *testing.T) {
 	s := newTestServer(t)
 	w := newAuthzWorld(t, s)
 	n := 0
-	for _, r := range Routes(Config{}, s.DB, s.Files) {
+	for _, r := range Routes(web.Config{}, s.DB, s.Files) {
 		key := r.Method + " " + r.Path
 		if !strings.HasPrefix(r.Path, "/api/") || !strings.Contains(r.Path, ":id") || authzTable[key].requester != allowed {
 			continue

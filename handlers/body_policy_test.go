@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // policyCall is one request of the body-policy walk, sent as a signed-in
@@ -33,7 +34,7 @@ func (w *authzWorld) policyDo(t *testing.T, fx *authzFixture, pc policyCall) res
 	token := authzCSRFToken()
 	body := pc.body
 	if pc.form {
-		body = url.Values{csrfField: {token}, "status": {"open"}}.Encode()
+		body = url.Values{web.CSRFField: {token}, "status": {"open"}}.Encode()
 	}
 	target := w.s.URL + pc.path
 	if pc.query != nil {
@@ -41,8 +42,8 @@ func (w *authzWorld) policyDo(t *testing.T, fx *authzFixture, pc policyCall) res
 		for k, v := range pc.query {
 			q[k] = v
 		}
-		if q.Get(csrfField) == "TOKEN" {
-			q.Set(csrfField, token)
+		if q.Get(web.CSRFField) == "TOKEN" {
+			q.Set(web.CSRFField, token)
 		}
 		target += "?" + q.Encode()
 	}
@@ -60,10 +61,10 @@ func (w *authzWorld) policyDo(t *testing.T, fx *authzFixture, pc policyCall) res
 		req.Header.Set("Content-Encoding", pc.encoding)
 	}
 	if pc.query == nil {
-		req.Header.Set(csrfHeader, token)
+		req.Header.Set(web.CSRFHeader, token)
 	}
-	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
-	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: authzSession(t, w.s, w.admin.ID)})
+	req.AddCookie(&http.Cookie{Name: web.CSRFCookie, Value: token})
+	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: authzSession(t, w.s, w.admin.ID)})
 	resp, err := w.s.client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", pc.method, pc.path, err)
@@ -82,7 +83,7 @@ func (w *authzWorld) policyDo(t *testing.T, fx *authzFixture, pc policyCall) res
 func TestBodyPolicyByRoute(t *testing.T) {
 	s := newTestServer(t)
 	w := newAuthzWorld(t, s)
-	h := newHandler(Config{MaxFileBytes: 1 << 20, MaxFiles: 5}, s.DB, s.Files)
+	h := newHandler(web.Config{MaxFileBytes: 1 << 20, MaxFiles: 5}, s.DB, s.Files)
 	for _, r := range h.routes() {
 		key := r.Method + " " + r.Path
 		t.Run(key, func(t *testing.T) {
@@ -90,16 +91,16 @@ func TestBodyPolicyByRoute(t *testing.T) {
 			path := w.path(t, r.Path, fx)
 			taken := "application/x-www-form-urlencoded"
 			switch {
-			case r.Body&JSONBody != 0:
+			case r.Body&web.JSONBody != 0:
 				taken = "application/json"
-			case r.Body&MultipartBody != 0:
+			case r.Body&web.MultipartBody != 0:
 				taken = "multipart/form-data; boundary=b"
 			}
 			if got := w.policyDo(t, fx, policyCall{method: r.Method, path: path, contentType: taken,
 				encoding: "gzip", body: "\x1f\x8b\x08\x00"}); got.StatusCode != http.StatusUnsupportedMediaType {
 				t.Errorf("gzip body: %d, want 415; %.200s", got.StatusCode, got.Body)
 			}
-			if r.Body == NoBody {
+			if r.Body == web.NoBody {
 				if got := w.policyDo(t, fx, policyCall{method: r.Method, path: path, contentType: "text/plain",
 					body: "hello"}); got.StatusCode != http.StatusRequestEntityTooLarge {
 					t.Errorf("a body on a route that takes none: %d, want 413; %.200s", got.StatusCode, got.Body)
@@ -107,28 +108,28 @@ func TestBodyPolicyByRoute(t *testing.T) {
 				return
 			}
 			wrong := "text/plain"
-			if r.Body == FormBody {
+			if r.Body == web.FormBody {
 				wrong = "multipart/form-data; boundary=b"
 			}
 			if got := w.policyDo(t, fx, policyCall{method: r.Method, path: path, contentType: wrong,
 				body: "--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx\r\n--b--\r\n"}); got.StatusCode != http.StatusUnsupportedMediaType {
 				t.Errorf("%s body: %d, want 415; %.200s", wrong, got.StatusCode, got.Body)
 			}
-			limit := int64(formBodyLimit)
+			limit := int64(web.FormBodyLimit)
 			switch {
-			case r.Body&MultipartBody != 0:
-				limit = h.maxMultipartBody()
-			case r.Body&JSONBody != 0:
-				limit = jsonBodyLimit
+			case r.Body&web.MultipartBody != 0:
+				limit = h.MaxMultipartBody()
+			case r.Body&web.JSONBody != 0:
+				limit = web.JSONBodyLimit
 			}
 			if status := declareOnly(t, s, r.Method, path, taken, limit+1, w.admin.ID); status != http.StatusRequestEntityTooLarge {
 				t.Errorf("declared %d bytes, sent none: %d, want 413 at once", limit+1, status)
 			}
-			if r.Body == FormBody && !r.api() {
+			if r.Body == web.FormBody && !r.API() {
 				// The token counts from the form body only, never the query.
 				got := w.policyDo(t, fx, policyCall{method: r.Method, path: path,
 					contentType: "application/x-www-form-urlencoded", body: "status=open",
-					query: url.Values{csrfField: {"TOKEN"}}})
+					query: url.Values{web.CSRFField: {"TOKEN"}}})
 				if got.StatusCode != http.StatusForbidden {
 					t.Errorf("CSRF token in the query string only: %d, want 403", got.StatusCode)
 				}
@@ -151,7 +152,7 @@ func declareOnly(t *testing.T, s *testServer, method, path, contentType string, 
 	token := authzCSRFToken()
 	fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: helpdesk.test\r\nContent-Type: %s\r\nContent-Length: %d\r\n"+
 		"%s: %s\r\nCookie: %s=%s; %s=%s\r\n\r\n", method, path, contentType, length,
-		csrfHeader, token, csrfCookie, token, sessionCookie, authzSession(t, s, admin))
+		web.CSRFHeader, token, web.CSRFCookie, token, web.SessionCookie, authzSession(t, s, admin))
 	conn.Write(bytes.Repeat([]byte("x"), 8<<10+1))
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -196,7 +197,7 @@ func TestAPIPathSpellings(t *testing.T) {
 // Over https every cookie takes the __Host- prefix (Secure, Path=/, no
 // Domain), and the desk works with those names only.
 func TestHostPrefixedCookies(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.BaseURL = "https://helpdesk.test" })
+	s := newTestServer(t, func(c *web.Config) { c.BaseURL = "https://helpdesk.test" })
 	u, err := s.DB.CreateUser(t.Context(), db.NewUser{Email: "lucia@kinconecta.com", Name: "Lucía", Role: db.RoleAgent, Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
@@ -209,38 +210,38 @@ func TestHostPrefixedCookies(t *testing.T) {
 		if !strings.HasPrefix(c.Name, "__Host-") || !c.Secure || c.Path != "/" || c.Domain != "" {
 			t.Errorf("cookie %q: want __Host- prefix, Secure, Path=/ and no Domain; got %+v", c.Name, c)
 		}
-		if c.Name == "__Host-"+csrfCookie {
+		if c.Name == "__Host-"+web.CSRFCookie {
 			csrf = c.Value
 		}
 	}
-	if !names["__Host-"+csrfCookie] || !names["__Host-"+langCookie] {
+	if !names["__Host-"+web.CSRFCookie] || !names["__Host-"+web.LangCookie] {
 		t.Fatalf("cookies set: %v", names)
 	}
 	login := func(cookieName string) response {
-		form := url.Values{csrfField: {csrf}, "email": {u.Email}, "password": {"correct horse battery"}}
+		form := url.Values{web.CSRFField: {csrf}, "email": {u.Email}, "password": {"correct horse battery"}}
 		return s.do(t, "POST", "/agent/login", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()),
 			"Cookie", cookieName+"="+csrf)
 	}
-	if r := login(csrfCookie); r.StatusCode != http.StatusForbidden {
+	if r := login(web.CSRFCookie); r.StatusCode != http.StatusForbidden {
 		t.Errorf("sign-in with the unprefixed CSRF cookie: %d, want 403", r.StatusCode)
 	}
-	r = login("__Host-" + csrfCookie)
+	r = login("__Host-" + web.CSRFCookie)
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d %s", r.StatusCode, r.Body)
 	}
 	var session string
 	for _, c := range r.Cookies() {
-		if c.Name == "__Host-"+sessionCookie && c.Secure && c.Path == "/" && c.Domain == "" {
+		if c.Name == "__Host-"+web.SessionCookie && c.Secure && c.Path == "/" && c.Domain == "" {
 			session = c.Value
 		}
 	}
 	if session == "" {
 		t.Fatalf("no __Host- session cookie in %v", r.Header.Values("Set-Cookie"))
 	}
-	if r := s.do(t, "GET", "/agent", "", nil, "Cookie", "__Host-"+sessionCookie+"="+session); r.StatusCode != http.StatusOK {
+	if r := s.do(t, "GET", "/agent", "", nil, "Cookie", "__Host-"+web.SessionCookie+"="+session); r.StatusCode != http.StatusOK {
 		t.Errorf("the desk with the session cookie: %d", r.StatusCode)
 	}
-	if r := s.do(t, "GET", "/agent", "", nil, "Cookie", sessionCookie+"="+session); r.StatusCode != http.StatusSeeOther {
+	if r := s.do(t, "GET", "/agent", "", nil, "Cookie", web.SessionCookie+"="+session); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the desk with the session under the unprefixed name: %d, want 303 to sign in", r.StatusCode)
 	}
 }
@@ -271,27 +272,6 @@ func TestLoneSurrogateRefused(t *testing.T) {
 				t.Errorf("stored a replacement character: %s", r.Body)
 			}
 		})
-	}
-}
-
-func TestHasLoneSurrogate(t *testing.T) {
-	for in, want := range map[string]bool{
-		`{"a":"\ud800"}`:         true,
-		`{"a":"\uDC00x"}`:        true,
-		`{"a":"\ud800\ud800"}`:   true,
-		`{"a":"\ud800\u"}`:       true,
-		`{"a":"\ud83d\ude00"}`:   false,
-		`{"a":"\uD83D\uDE00"}`:   false,
-		`{"a":"\\ud800"}`:        false,
-		`{"a":"\\\ud800"}`:       true,
-		`{"\ud800":1}`:           true,
-		`{"a":"\u00e9\"\ud800"}`: true,
-		`{"a":1} "\ud800"`:       true,
-		`{"a":"plain"}`:          false,
-	} {
-		if got := hasLoneSurrogate([]byte(in)); got != want {
-			t.Errorf("hasLoneSurrogate(%s) = %v, want %v", in, got, want)
-		}
 	}
 }
 

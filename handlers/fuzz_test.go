@@ -31,6 +31,8 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/api"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // FuzzCreateTicketJSON posts arbitrary bytes as application/json. Property:
@@ -38,7 +40,7 @@ import (
 // accepted ticket reads back with its trimmed fields and no stored field
 // holds NUL or invalid UTF-8.
 func FuzzCreateTicketJSON(f *testing.F) {
-	s := newTestServer(f, func(c *Config) { c.CreateRate, c.MaxFiles = 0, fuzzJSONMaxFiles })
+	s := newTestServer(f, func(c *web.Config) { c.CreateRate, c.MaxFiles = 0, fuzzJSONMaxFiles })
 	for _, seed := range fuzzJSONSeeds(f) {
 		f.Add(seed)
 	}
@@ -46,9 +48,9 @@ func FuzzCreateTicketJSON(f *testing.F) {
 		// The decoder alone, in process: whatever it refuses is a domain
 		// error the error handler can map, never a panic or a bare error.
 		if obj := map[string]json.RawMessage{}; json.Unmarshal(body, &obj) == nil {
-			if _, err := newTicketFromJSON(obj, fuzzJSONMaxFiles); err != nil {
+			if _, err := api.NewTicketFromJSON(obj, fuzzJSONMaxFiles); err != nil {
 				if code := db.ErrorCode(err); code != db.EINVALID && code != db.ETOOLARGE {
-					t.Fatalf("newTicketFromJSON: error %q has code %s", err, code)
+					t.Fatalf("NewTicketFromJSON: error %q has code %s", err, code)
 				}
 			}
 		}
@@ -104,7 +106,7 @@ func FuzzCreateTicketJSON(f *testing.F) {
 func FuzzMultipart(f *testing.F) {
 	// Small limits so the fuzzer reaches the size and count refusals with
 	// small inputs.
-	s := newTestServer(f, func(c *Config) {
+	s := newTestServer(f, func(c *web.Config) {
 		c.CreateRate = 0
 		c.MaxFileBytes = 4 << 10
 		c.MaxFiles = 3
@@ -175,14 +177,14 @@ func FuzzMultipart(f *testing.F) {
 	})
 }
 
-// FuzzListQuery gives arbitrary query strings to parseListQuery and to
+// FuzzListQuery gives arbitrary query strings to web.ParseListQuery and to
 // GET /api/support-tickets. Property: the parser answers a usable filter or
 // a 400 naming given parameters; the endpoint answers 200 (a JSON array of
 // at most limit tickets that match the filter, in order, with a
 // non-negative X-Total-Count and a working next link) or 400 problem+json,
 // agreeing with the parser.
 func FuzzListQuery(f *testing.F) {
-	s := newTestServer(f, func(c *Config) { c.CreateRate = 0 })
+	s := newTestServer(f, func(c *web.Config) { c.CreateRate = 0 })
 	for _, tk := range []struct {
 		fields map[string]any
 		status string
@@ -214,7 +216,7 @@ func FuzzListQuery(f *testing.F) {
 		// The parser alone, on whatever ParseQuery makes of the raw bytes
 		// (it keeps the pairs it could parse even when it reports an error).
 		q, _ := url.ParseQuery(raw)
-		filter, err := parseListQuery(q, lookup)
+		filter, err := web.ParseListQuery(q, lookup)
 		fuzzCheckFilter(t, q, filter, err)
 
 		// The endpoint, with the bytes that cannot travel in a request line
@@ -222,7 +224,7 @@ func FuzzListQuery(f *testing.F) {
 		sent := fuzzEscapeQuery(raw)
 		wantOK := false
 		if q, err := url.ParseQuery(sent); err == nil {
-			filter, err = parseListQuery(q, lookup)
+			filter, err = web.ParseListQuery(q, lookup)
 			wantOK = err == nil
 		}
 		r := s.do(t, "GET", "/api/support-tickets?"+sent, "", nil, bearer(s.AgentKey)...)
@@ -525,39 +527,39 @@ func fuzzCheckClean(t *testing.T, tk db.Ticket) {
 	}
 }
 
-// fuzzCheckFilter checks parseListQuery's answer for q: a filter the store
+// fuzzCheckFilter checks web.ParseListQuery's answer for q: a filter the store
 // can run, or a 400 that names only parameters q holds.
 func fuzzCheckFilter(t *testing.T, q url.Values, f db.TicketFilter, err error) {
 	t.Helper()
 	if err != nil {
 		var de *db.Error
 		if !errors.As(err, &de) || de.Code != db.EBADREQUEST || len(de.Fields) == 0 {
-			t.Fatalf("parseListQuery(%q): error %v is not a 400 naming its parameters", q, err)
+			t.Fatalf("web.ParseListQuery(%q): error %v is not a 400 naming its parameters", q, err)
 		}
 		for _, fe := range de.Fields {
 			if _, ok := q[fe.Field]; !ok {
-				t.Fatalf("parseListQuery(%q): blames %q, which was not given", q, fe.Field)
+				t.Fatalf("web.ParseListQuery(%q): blames %q, which was not given", q, fe.Field)
 			}
 		}
 		return
 	}
 	switch {
-	case f.Limit < 1 || f.Limit > maxListLimit:
-		t.Fatalf("parseListQuery(%q): limit %d", q, f.Limit)
+	case f.Limit < 1 || f.Limit > web.MaxListLimit:
+		t.Fatalf("web.ParseListQuery(%q): limit %d", q, f.Limit)
 	case !slices.Contains([]string{db.SortCreatedAsc, db.SortCreatedDesc, db.SortUpdatedAsc, db.SortUpdatedDesc}, f.Sort):
-		t.Fatalf("parseListQuery(%q): sort %q", q, f.Sort)
+		t.Fatalf("web.ParseListQuery(%q): sort %q", q, f.Sort)
 	case f.After != nil && f.After.ID <= 0:
-		t.Fatalf("parseListQuery(%q): cursor id %d", q, f.After.ID)
-	case len(f.Query) > maxQueryLen:
-		t.Fatalf("parseListQuery(%q): q of %d bytes", q, len(f.Query))
+		t.Fatalf("web.ParseListQuery(%q): cursor id %d", q, f.After.ID)
+	case len(f.Query) > web.MaxQueryLen:
+		t.Fatalf("web.ParseListQuery(%q): q of %d bytes", q, len(f.Query))
 	}
 	for _, st := range f.Statuses {
 		if !slices.Contains(db.Statuses, st) {
-			t.Fatalf("parseListQuery(%q): status %q", q, st)
+			t.Fatalf("web.ParseListQuery(%q): status %q", q, st)
 		}
 	}
 	if f.Role != "" && !slices.Contains(db.Roles, f.Role) {
-		t.Fatalf("parseListQuery(%q): role %q", q, f.Role)
+		t.Fatalf("web.ParseListQuery(%q): role %q", q, f.Role)
 	}
 }
 
@@ -817,11 +819,11 @@ func fuzzMultipartSeeds(t testing.TB) []fuzzMultipartSeed {
 	}
 	add(false, many...)
 	var lots []part
-	for i := 0; i < maxParts+1; i++ {
+	for i := 0; i < web.MaxParts+1; i++ {
 		lots = append(lots, part{Name: "f" + strconv.Itoa(i), Value: "x"})
 	}
 	add(false, lots...)
-	add(false, append(fields(nil), part{Name: "message", Value: strings.Repeat("m", maxFieldBytes+1)})...)
+	add(false, append(fields(nil), part{Name: "message", Value: strings.Repeat("m", web.MaxFieldBytes+1)})...)
 	add(false, part{Name: "file", Value: "a file part without a file name"}, part{Name: "", FileName: "noname.txt", Value: textBytes})
 
 	// Hand-made bodies: encodings, truncations, odd boundaries.
@@ -865,7 +867,7 @@ func fuzzListSeeds(t testing.TB, s *testServer) []string {
 		t.Fatal(err)
 	}
 	cursor := next.Query().Get("cursor")
-	upd := encodeCursor(db.SortUpdatedDesc, db.Cursor{ID: 3, UpdatedAt: "2026-03-10T11:00:00.000000Z"})
+	upd := web.EncodeCursor(db.SortUpdatedDesc, db.Cursor{ID: 3, UpdatedAt: "2026-03-10T11:00:00.000000Z"})
 	return []string{
 		"", "limit=1", "limit=200", "limit=0", "limit=201", "limit=-1", "limit=+5", "limit=1e2", "limit=99999999999999999999",
 		"status=open", "status=OPEN,IN_PROGRESS", "status=in-progress,In%20Progress", "status=open,,closed", "status=nope",

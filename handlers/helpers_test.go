@@ -1,10 +1,11 @@
 package handlers
 
 import (
-	"github.com/kinconecta/helpdesk/db"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/db"
 )
 
 // countTickets counts the tickets in the database.

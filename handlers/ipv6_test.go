@@ -17,6 +17,8 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/desk"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // netns is a network namespace of its own, entered by one goroutine
@@ -122,7 +124,7 @@ func TestIPv6ClientIsItsSlash64(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := New(Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5, CreateRate: 1}, store, files)
+	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5, CreateRate: 1}, store, files)
 	go app.Listener(ns.ln)
 	t.Cleanup(func() {
 		_ = app.ShutdownWithTimeout(5 * time.Second)
@@ -150,14 +152,14 @@ func TestIPv6ClientIsItsSlash64(t *testing.T) {
 		c := ns.client(t, from)
 		var token string
 		for _, k := range do(c, "GET", "/agent/login", "", "").Cookies() {
-			if k.Name == csrfCookie {
+			if k.Name == web.CSRFCookie {
 				token = k.Value
 			}
 		}
-		form := url.Values{csrfField: {token}, "email": {u.Email}, "password": {password}}
+		form := url.Values{web.CSRFField: {token}, "email": {u.Email}, "password": {password}}
 		return do(c, "POST", "/agent/login", "application/x-www-form-urlencoded", form.Encode()).StatusCode
 	}
-	for i := 0; i < loginPerPair; i++ {
+	for i := 0; i < desk.LoginPerPair; i++ {
 		login("2001:db8:1::2", "wrong wrong wrong")
 	}
 	if got := login("2001:db8:1::3", "correct horse battery"); got != http.StatusTooManyRequests {

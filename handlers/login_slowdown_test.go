@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
 )
 
 // A right password does not buy the attacker a fast guess (issue 8,
@@ -27,17 +28,17 @@ func TestLoginSlowdownSurvivesSuccess(t *testing.T) {
 		return r.StatusCode, time.Since(start)
 	}
 	// Ten failures from ten addresses: below every per-address limit.
-	for i := range loginAccountSlow {
+	for i := range desk.LoginAccountSlow {
 		if got, _ := login(fmt.Sprintf("127.0.0.%d", 10+i), "wrong wrong wrong"); got != http.StatusUnauthorized {
 			t.Fatalf("failure %d: %d", i, got)
 		}
 	}
-	if got, took := login("127.0.0.30", "correct horse battery"); got != http.StatusSeeOther || took < loginSlowdown {
-		t.Fatalf("the right password: %d after %v, want 303 after at least %v", got, took, loginSlowdown)
+	if got, took := login("127.0.0.30", "correct horse battery"); got != http.StatusSeeOther || took < desk.LoginSlowdown {
+		t.Fatalf("the right password: %d after %v, want 303 after at least %v", got, took, desk.LoginSlowdown)
 	}
 	for i := range 3 {
-		if got, took := login(fmt.Sprintf("127.0.0.%d", 31+i), "wrong wrong wrong"); got != http.StatusUnauthorized || took < loginSlowdown {
-			t.Fatalf("wrong guess %d after a right password: %d after %v, want 401 after at least %v", i, got, took, loginSlowdown)
+		if got, took := login(fmt.Sprintf("127.0.0.%d", 31+i), "wrong wrong wrong"); got != http.StatusUnauthorized || took < desk.LoginSlowdown {
+			t.Fatalf("wrong guess %d after a right password: %d after %v, want 401 after at least %v", i, got, took, desk.LoginSlowdown)
 		}
 	}
 }

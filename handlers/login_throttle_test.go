@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // browserFrom is a browser whose connections come from source address ip
@@ -68,9 +70,9 @@ func TestLoginThrottleCannotLockOut(t *testing.T) {
 	}
 
 	// A botnet: the account fails from many addresses (the attacker's
-	// first loginPerPair failures counted), up to where every attempt on
+	// first desk.LoginPerPair failures counted), up to where every attempt on
 	// it is slowed down.
-	for i := 0; i < loginAccountSlow-loginPerPair; i++ {
+	for i := 0; i < desk.LoginAccountSlow-desk.LoginPerPair; i++ {
 		login(s.browserFrom(t, fmt.Sprintf("127.0.1.%d", 10+i)), u.Email, "wrong wrong wrong")
 	}
 	fresh := s.browserFrom(t, "127.0.0.4")
@@ -80,7 +82,7 @@ func TestLoginThrottleCannotLockOut(t *testing.T) {
 
 	// One address spraying many accounts is refused across all of them.
 	sprayer := s.browserFrom(t, "127.0.0.5")
-	for i := 0; i < loginPerAddress; i++ {
+	for i := 0; i < desk.LoginPerAddress; i++ {
 		login(sprayer, "user"+string(rune('a'+i))+"@kinconecta.com", "wrong wrong wrong")
 	}
 	if got := login(sprayer, u.Email, "correct horse battery"); got != http.StatusTooManyRequests {
@@ -100,8 +102,8 @@ func TestLoginBurstCannotOutrunThrottle(t *testing.T) {
 		spray bool // a different account for each guess
 		limit int
 	}{
-		{"Pair", false, loginPerPair},
-		{"Address", true, loginPerAddress},
+		{"Pair", false, desk.LoginPerPair},
+		{"Address", true, desk.LoginPerAddress},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newTestServer(t)
@@ -112,7 +114,7 @@ func TestLoginBurstCannotOutrunThrottle(t *testing.T) {
 			b := s.browserFrom(t, "127.0.0.2")
 			token := b.csrf(t)
 			login := func(email, password string) (int, error) {
-				form := url.Values{csrfField: {token}, "email": {email}, "password": {password}}
+				form := url.Values{web.CSRFField: {token}, "email": {email}, "password": {password}}
 				req, err := http.NewRequest("POST", s.URL+"/agent/login", strings.NewReader(form.Encode()))
 				if err != nil {
 					return 0, err

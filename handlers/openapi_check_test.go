@@ -16,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/kinconecta/helpdesk/handlers/api"
 )
 
 // The served document is checked with kin-openapi, which reads OpenAPI 3.1:
@@ -44,7 +46,7 @@ var openAPISpec struct {
 func loadOpenAPI() (*openapi3.T, routers.Router, error) {
 	openAPISpec.once.Do(func() {
 		loader := openapi3.NewLoader()
-		doc, err := loader.LoadFromData(OpenAPIDocument())
+		doc, err := loader.LoadFromData(api.OpenAPIDocument())
 		if err != nil {
 			openAPISpec.err = err
 			return

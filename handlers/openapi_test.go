@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // fiberParam matches a Fiber route parameter (":id"), which OpenAPI writes
@@ -20,7 +21,7 @@ var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 
 // documentedRoutes lists the application's routes that the OpenAPI document
 // must describe, as "METHOD /path/{param}".
-func documentedRoutes(routes []Route) map[string]bool {
+func documentedRoutes(routes []web.Route) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range routes {
 		if describedPath(r.Path) {
@@ -54,7 +55,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		t.Fatalf("openapi = %q, want 3.1.x", doc.OpenAPI)
 	}
 
-	served := documentedRoutes(Routes(Config{}, s.DB, s.Files))
+	served := documentedRoutes(Routes(web.Config{}, s.DB, s.Files))
 	documented := map[string]bool{}
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
@@ -115,7 +116,7 @@ func TestOpenAPIMessagesDocumented(t *testing.T) {
 // document describes that other tests seldom reach, so the checker holds
 // them to the document too.
 func TestOpenAPIRareResponses(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.CreateRate = 3 })
+	s := newTestServer(t, func(c *web.Config) { c.CreateRate = 3 })
 	c := s.createTicket(t, map[string]any{"attachments": []any{map[string]any{
 		"fileName": "receipt.pdf", "fileUrl": "https://files.kinconecta.com/r/1.pdf", "mimeType": "application/pdf", "fileSize": 1234,
 	}}})

@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/i18n"
 )
 
@@ -348,7 +349,7 @@ func TestSupportFormFileErrors(t *testing.T) {
 }
 
 func TestSupportFormRateLimited(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.CreateRate = 1 })
+	s := newTestServer(t, func(c *web.Config) { c.CreateRate = 1 })
 	b := s.newBrowser(t)
 	token := b.formToken(t, "/")
 	if r := b.postMultipart(t, "/", formParts(token, supportValues())); r.StatusCode != http.StatusSeeOther {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 func TestPageLanguage(t *testing.T) {
@@ -59,7 +60,7 @@ func TestLanguageSwitchRemembered(t *testing.T) {
 	r := b.do(t, "GET", "/?lang=es", "", nil, "Accept-Language", "en")
 	var cookie *http.Cookie
 	for _, c := range r.Cookies() {
-		if c.Name == langCookie {
+		if c.Name == web.LangCookie {
 			cookie = c
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // Every response carries the security headers: pages, the API, errors and
@@ -105,7 +106,7 @@ func TestCookies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newTestServer(t, func(c *Config) { c.BaseURL = tc.baseURL })
+			s := newTestServer(t, func(c *web.Config) { c.BaseURL = tc.baseURL })
 			r := s.newBrowser(t).get(t, "/?lang=es")
 			if len(r.Cookies()) < 2 {
 				t.Fatalf("cookies %v, want the CSRF and language cookies", r.Cookies())

@@ -12,6 +12,8 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/desk"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // The client a request counts against (sign-in throttles, the rate limit)
@@ -19,11 +21,11 @@ import (
 // proxy the address X-Forwarded-For names, read from its right end past
 // every trusted hop: the entries further left were written by the client.
 func TestClientKey(t *testing.T) {
-	proxies, err := ParseTrustedProxies("127.0.0.9, 10.0.0.0/8,fd00::/8")
+	proxies, err := web.ParseTrustedProxies("127.0.0.9, 10.0.0.0/8,fd00::/8")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHandler(Config{TrustedProxies: proxies}, nil, nil)
+	h := newHandler(web.Config{TrustedProxies: proxies}, nil, nil)
 	app := fiber.New()
 	for _, tc := range []struct {
 		name, peer string
@@ -57,7 +59,7 @@ func TestClientKey(t *testing.T) {
 			fctx.Init(&req, &net.TCPAddr{IP: net.ParseIP(tc.peer), Port: 4242}, nil)
 			c := app.AcquireCtx(&fctx)
 			defer app.ReleaseCtx(c)
-			if got := h.clientKey(c); got != tc.want {
+			if got := h.ClientKey(c); got != tc.want {
 				t.Errorf("clientKey = %q, want %q", got, tc.want)
 			}
 		})
@@ -71,7 +73,7 @@ func TestParseTrustedProxies(t *testing.T) {
 		" 10.1.2.3/8 , 192.0.2.1 ":      "[10.0.0.0/8 192.0.2.1/32]",
 		"2001:db8::1/64,::ffff:1.2.3.4": "[2001:db8::/64 1.2.3.4/32]",
 	} {
-		got, err := ParseTrustedProxies(in)
+		got, err := web.ParseTrustedProxies(in)
 		if err != nil {
 			t.Errorf("%q: %v", in, err)
 			continue
@@ -82,7 +84,7 @@ func TestParseTrustedProxies(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"10.0.0.0/33", "proxy.example.com", "10.0.0.0/8,,x"} {
-		if _, err := ParseTrustedProxies(in); err == nil {
+		if _, err := web.ParseTrustedProxies(in); err == nil {
 			t.Errorf("%q: no error", in)
 		}
 	}
@@ -95,9 +97,9 @@ func TestParseTrustedProxies(t *testing.T) {
 // the header counts for nothing. Before, every client behind the proxy
 // shared the proxy's allowance.
 func TestTrustedProxyNamesTheClient(t *testing.T) {
-	s := newTestServer(t, func(c *Config) {
+	s := newTestServer(t, func(c *web.Config) {
 		c.CreateRate = 1
-		c.TrustedProxies, _ = ParseTrustedProxies("127.0.0.9")
+		c.TrustedProxies, _ = web.ParseTrustedProxies("127.0.0.9")
 	})
 	proxy := s.browserFrom(t, "127.0.0.9")
 	stranger := s.browserFrom(t, "127.0.0.10")
@@ -131,11 +133,11 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	login := func(xff, password string) int {
-		form := url.Values{csrfField: {proxy.csrf(t)}, "email": {u.Email}, "password": {password}}
+		form := url.Values{web.CSRFField: {proxy.csrf(t)}, "email": {u.Email}, "password": {password}}
 		return proxy.do(t, "POST", "/agent/login", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()),
 			"X-Forwarded-For", xff).StatusCode
 	}
-	for i := 0; i < loginPerPair; i++ {
+	for i := 0; i < desk.LoginPerPair; i++ {
 		login("203.0.113.50", "wrong wrong wrong")
 	}
 	if got := login("203.0.113.50", "correct horse battery"); got != http.StatusTooManyRequests {

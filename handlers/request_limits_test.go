@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // escapeAll writes s as the inside of a JSON string with every character
@@ -36,7 +37,7 @@ func escapeAll(s string) string {
 // field at its longest, its text all escaped, and the most attachment
 // references, each at its longest; or a message of 10,000 emoji, escaped.
 func TestJSONBodyLimitFits(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.MaxFiles = 20 })
+	s := newTestServer(t, func(c *web.Config) { c.MaxFiles = 20 })
 	email := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 57) + ".com"
 	ticket := func(message string, refs int) string {
 		var atts []string
@@ -56,8 +57,8 @@ func TestJSONBodyLimitFits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Logf("%d bytes", len(tc.body))
-			if len(tc.body) > jsonBodyLimit {
-				t.Fatalf("%d bytes, over the %d-byte limit", len(tc.body), jsonBodyLimit)
+			if len(tc.body) > web.JSONBodyLimit {
+				t.Fatalf("%d bytes, over the %d-byte limit", len(tc.body), web.JSONBodyLimit)
 			}
 			if r := s.do(t, "POST", "/api/support-tickets", "application/json", strings.NewReader(tc.body)); r.StatusCode != http.StatusCreated {
 				t.Fatalf("status %d: %.300s", r.StatusCode, r.Body)
@@ -109,7 +110,7 @@ func TestBodyMemoryLimits(t *testing.T) {
 	})
 	t.Run("ErrForm", func(t *testing.T) {
 		b := s.newBrowser(t)
-		form := url.Values{"email": {"a@b.c"}, "password": {strings.Repeat("p", formBodyLimit)}}
+		form := url.Values{"email": {"a@b.c"}, "password": {strings.Repeat("p", web.FormBodyLimit)}}
 		if r := b.postForm(t, "/agent/login", form); r.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Fatalf("a %d-byte form: status %d, want 413", len(form.Encode()), r.StatusCode)
 		}
@@ -117,15 +118,15 @@ func TestBodyMemoryLimits(t *testing.T) {
 	t.Run("BulkFormFits", func(t *testing.T) {
 		b := s.signIn(t, db.RoleAgent)
 		form := url.Values{"status": {"open"}, "back": {"/agent?q=" + url.QueryEscape(strings.Repeat("ñ", 100)) + "&status=open&sort=-updatedAt&limit=200"}}
-		for i := 0; i < maxListLimit; i++ {
+		for i := 0; i < web.MaxListLimit; i++ {
 			form.Add("ids", strconv.Itoa(1000000+i))
 		}
-		form.Set(csrfField, b.csrf(t))
-		if n := len(form.Encode()); n > formBodyLimit {
-			t.Fatalf("a bulk form of %d ids is %d bytes, over the %d-byte limit", maxListLimit, n, formBodyLimit)
+		form.Set(web.CSRFField, b.csrf(t))
+		if n := len(form.Encode()); n > web.FormBodyLimit {
+			t.Fatalf("a bulk form of %d ids is %d bytes, over the %d-byte limit", web.MaxListLimit, n, web.FormBodyLimit)
 		}
 		if r := b.postForm(t, "/agent/bulk", form); r.StatusCode == http.StatusRequestEntityTooLarge {
-			t.Fatalf("a bulk form of %d ids: 413", maxListLimit)
+			t.Fatalf("a bulk form of %d ids: 413", web.MaxListLimit)
 		}
 	})
 }
@@ -136,7 +137,7 @@ func TestBodyMemoryLimits(t *testing.T) {
 // now gets 408. A slow but steady upload is untouched. Scaled down: one
 // second of grace and 4 KiB/s, against a 30-second idle timeout.
 func TestBodyMinRate(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.BodyMinRate = 4 << 10; c.BodyRateGrace = time.Second })
+	s := newTestServer(t, func(c *web.Config) { c.BodyMinRate = 4 << 10; c.BodyRateGrace = time.Second })
 	c := s.createTicket(t, nil)
 	body, ct := multipartBody(t, part{Name: "file", FileName: "notes.txt", Value: strings.Repeat("slow but steady\n", 6<<10)})
 	head := fmt.Sprintf("POST /api/support-tickets/%d/attachments HTTP/1.1\r\nHost: helpdesk.test\r\nAuthorization: Bearer %s\r\n"+

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // testServer is the whole application on a real loopback port over a real
@@ -29,7 +30,7 @@ type testServer struct {
 }
 
 // newTestServer starts the application; options adjust its Config.
-func newTestServer(t testing.TB, opts ...func(*Config)) *testServer {
+func newTestServer(t testing.TB, opts ...func(*web.Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	store, err := db.Open(dir)
@@ -40,7 +41,7 @@ func newTestServer(t testing.TB, opts ...func(*Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5, CreateRate: 0}
+	cfg := web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5, CreateRate: 0}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -84,12 +85,12 @@ func (r response) JSON(t testing.TB, v any) {
 }
 
 // Problem decodes a problem+json body, checking its media type.
-func (r response) Problem(t testing.TB) Problem {
+func (r response) Problem(t testing.TB) web.Problem {
 	t.Helper()
 	if got := r.Header.Get("Content-Type"); !strings.HasPrefix(got, "application/problem+json") {
 		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", got, r.Body)
 	}
-	var p Problem
+	var p web.Problem
 	r.JSON(t, &p)
 	if p.Status != r.StatusCode {
 		t.Fatalf("problem status %d, HTTP status %d", p.Status, r.StatusCode)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // smuggledCreate is a complete request that creates a ticket: hidden at
@@ -103,7 +105,7 @@ func TestSmuggledRequestNeverRuns(t *testing.T) {
 	epilogue := multipartCreate.String() + strings.Repeat("x", 62<<10) + bodyEndingIn(12<<10, smuggled)
 	// fasthttp read 8 KiB of a body before the handler: the rest starts
 	// with the smuggled request.
-	large := strings.Repeat("x", preReadBytes) + smuggled
+	large := strings.Repeat("x", web.PreReadBytes) + smuggled
 	large += strings.Repeat("x", 200000-len(large))
 	for _, tc := range []struct {
 		name    string
@@ -260,7 +262,7 @@ func TestRefusalBeforeTheBody(t *testing.T) {
 	}{
 		{"ErrLength", "application/json", 99999999999, http.StatusRequestEntityTooLarge},
 		{"ErrType", "text/plain", 50000, http.StatusUnsupportedMediaType},
-		{"ErrJSONLength", "application/json", jsonBodyLimit + 1, http.StatusRequestEntityTooLarge},
+		{"ErrJSONLength", "application/json", web.JSONBodyLimit + 1, http.StatusRequestEntityTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
@@ -304,7 +306,7 @@ func TestParseErrorsDoNotEchoTheRequest(t *testing.T) {
 			}
 			defer conn.Close()
 			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: helpdesk.test\r\nCookie: %s=%s\r\nAuthorization: Bearer %s\r\n%s\r\n",
-				tc.path, sessionCookie, cookie, key, tc.header)
+				tc.path, web.SessionCookie, cookie, key, tc.header)
 			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 			if err != nil {

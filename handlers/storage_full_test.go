@@ -15,11 +15,12 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/internal/smalldisk"
 )
 
 // newTestServerOn is newTestServer with its data folder at dir.
-func newTestServerOn(t *testing.T, dir string, opts ...func(*Config)) *testServer {
+func newTestServerOn(t *testing.T, dir string, opts ...func(*web.Config)) *testServer {
 	t.Helper()
 	store, err := db.Open(dir)
 	if err != nil {
@@ -29,7 +30,7 @@ func newTestServerOn(t *testing.T, dir string, opts ...func(*Config)) *testServe
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}
+	cfg := web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -76,7 +77,7 @@ func noPath(t *testing.T, what string, r response, dir string) {
 // tickets, which brings the room back.
 func TestStorageFullFloor(t *testing.T) {
 	dir := smalldisk.Mount(t, "16m")
-	s := newTestServerOn(t, dir, func(c *Config) { c.MinFreeBytes, c.MaxFileBytes = 4<<20, 4<<20 })
+	s := newTestServerOn(t, dir, func(c *web.Config) { c.MinFreeBytes, c.MaxFileBytes = 4<<20, 4<<20 })
 	big := s.createTicket(t, nil)
 	body, ct := multipartBody(t, part{Name: "file", FileName: "export.txt", Value: textFile(3 << 20)})
 	if r := s.do(t, "POST", "/api/support-tickets/"+strconv.FormatInt(big.ID, 10)+"/attachments", ct, body, bearer(s.AgentKey)...); r.StatusCode != http.StatusCreated {
@@ -156,7 +157,7 @@ func TestStorageFullFloor(t *testing.T) {
 // 500), store nothing, and work again once there is room.
 func TestStorageFullDisk(t *testing.T) {
 	dir := smalldisk.Mount(t, "4m")
-	s := newTestServerOn(t, dir, func(c *Config) { c.MinFreeBytes = 0 })
+	s := newTestServerOn(t, dir, func(c *web.Config) { c.MinFreeBytes = 0 })
 	c := s.createTicket(t, nil)
 	// Room for a file's first bytes but not for the rest: the failure
 	// comes from the copy that also reads the client's upload.
@@ -202,7 +203,7 @@ func TestStorageFullDisk(t *testing.T) {
 // is tried once more; anything else, or a second failure, is the caller's.
 func TestWithReserve(t *testing.T) {
 	s := newTestServer(t)
-	h := newHandler(Config{}, s.DB, s.Files)
+	h := newHandler(web.Config{}, s.DB, s.Files)
 	reserve := filepath.Join(s.Dir, filestore.ReserveName)
 	keep := func() {
 		t.Helper()
@@ -214,7 +215,7 @@ func TestWithReserve(t *testing.T) {
 	}
 	keep()
 	tries := 0
-	err := h.withReserve("test", func() error {
+	err := h.WithReserve("test", func() error {
 		if tries++; tries == 1 {
 			return db.ErrStorageFull
 		}
@@ -228,7 +229,7 @@ func TestWithReserve(t *testing.T) {
 	}
 	keep()
 	tries = 0
-	if err := h.withReserve("test", func() error { tries++; return errors.New("not a full disk") }); err == nil || tries != 1 {
+	if err := h.WithReserve("test", func() error { tries++; return errors.New("not a full disk") }); err == nil || tries != 1 {
 		t.Errorf("another failure: err %v after %d tries, want it returned after one", err, tries)
 	}
 	if _, err := os.Stat(reserve); err != nil {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/handlers/web"
 )
 
 // The tracking page's room for files, and the limit a requester meets,
@@ -12,7 +14,7 @@ import (
 // agents' internal notes would tell the requester they exist. Internal
 // notes' files have a room of their own.
 func TestTrackFilesLeftIgnoresInternalFiles(t *testing.T) {
-	s := newTestServer(t, func(c *Config) { c.MaxFiles = 5 })
+	s := newTestServer(t, func(c *web.Config) { c.MaxFiles = 5 })
 	c, track := s.trackedTicket(t, nil)
 	ticket := "/api/support-tickets/" + strconv.FormatInt(c.ID, 10)
 	upload := func(cred string, n int) response {

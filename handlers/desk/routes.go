@@ -1,0 +1,49 @@
+package desk
+
+import (
+	"github.com/kinconecta/helpdesk/handlers/web"
+)
+
+// Handler serves the agent desk over the shared server.
+type Handler struct {
+	*web.Server
+	// Failed sign-ins: per account and client address, per address, and
+	// per account from anywhere (which only slows down, see agent_login.go).
+	loginsByPair, loginsByAddress, loginsByAccount *throttle
+}
+
+// New returns the desk's handlers over s, with sign-in throttles of their
+// own: build it once per application.
+func New(s *web.Server) *Handler {
+	h := &Handler{Server: s}
+	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
+	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
+	h.loginsByAccount = newSlowdown(loginAccountSlow, loginWindow)
+	return h
+}
+
+// Routes is the agent desk's route list: signing in, the queue and its
+// views, the ticket workspace, reports, settings, macros and the profile.
+func (h *Handler) Routes() []web.Route {
+	routes := []web.Route{
+		{Method: "GET", Path: "/agent/login", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.loginPage},
+		{Method: "POST", Path: "/agent/login", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.login},
+		{Method: "POST", Path: "/agent/logout", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.logout},
+		{Method: "GET", Path: "/agent/set-password/:token", Access: web.Anyone, Limited: false, Body: web.NoBody, Handler: h.setPasswordPage},
+		{Method: "POST", Path: "/agent/set-password/:token", Access: web.Anyone, Limited: false, Body: web.FormBody, Handler: h.setPassword},
+	}
+	for _, part := range [][]web.Route{h.queueRoutes(), h.ticketRoutes(), h.reportsRoutes(), h.settingsRoutes(), h.macroRoutes(), h.settingsMacroRoutes(), h.composerRoutes()} {
+		routes = append(routes, part...)
+	}
+	routes = append(routes, h.ticketTagsRoutes()...)
+	return routes
+}
+
+// The sign-in limits (see agent_login.go), for the tests that reach them
+// through the whole application.
+const (
+	LoginPerPair     = loginPerPair
+	LoginPerAddress  = loginPerAddress
+	LoginAccountSlow = loginAccountSlow
+	LoginSlowdown    = loginSlowdown
+)
