@@ -168,7 +168,9 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 	if a.Status != nil {
 		to := lang.T("status." + *a.Status)
 		s.Actions = append(s.Actions, lang.T("macros.action.status", to))
-		if st := db.Status(*a.Status); st != t.Status && !t.Status.CanMoveTo(st) {
+		if db.Status(*a.Status) == db.StatusClosed {
+			s.Warnings = append(s.Warnings, lang.T("macros.err.closesSend"))
+		} else if st := db.Status(*a.Status); st != t.Status && !t.Status.CanMoveTo(st) {
 			s.Warnings = append(s.Warnings, lang.T("macros.warn.status", lang.T("status."+string(t.Status)), to))
 		}
 	}
@@ -228,6 +230,8 @@ func macroComposeErrors(c *fiber.Ctx, lang i18n.Lang, err error) (errs component
 	}
 	var msg string
 	switch {
+	case de == db.ErrMacroCloses:
+		msg = lang.T("macros.err.closesSend")
 	case de == db.ErrMacroChanged:
 		c.Locals(stagedKey, nil)
 		msg = lang.T("macros.err.changed")

@@ -105,6 +105,9 @@ func (h *Handler) deleteMacro(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// knownMacroAction is the members "actions" may hold.
+var knownMacroAction = map[string]bool{"status": true, "priority": true, "assigneeId": true, "addTags": true}
+
 // macroActionsJSON reads the "actions" member: nil when absent, no
 // actions when null. A member of the wrong type is a field error named
 // "actions.<member>".
@@ -123,6 +126,12 @@ func macroActionsJSON(f *jsonFields) *db.MacroActions {
 		return out
 	}
 	af := jsonFields{obj: obj}
+	for key := range obj {
+		if !knownMacroAction[key] {
+			// Dropping it silently would save a macro that does less than asked.
+			f.v.Add("actions."+key, "is not a macro action; use status, priority, assigneeId, addTags")
+		}
+	}
 	if af.has("status") && string(obj["status"]) != "null" {
 		out.Status = af.stringPtr("status")
 	}
