@@ -13,18 +13,18 @@ func init() {
 // without it, and says so.
 func init() {
 	addStrings(map[string][2]string{
-		"queue.err.filters":              {"Some filters were ignored", "Se ignoraron algunos filtros"},
-		"queue.err.filter":               {"The filter %s=“%s” is not valid and was ignored.", "El filtro %s=«%s» no es válido y se ignoró."},
-		"queue.err.filter.tag":           {"Tag filter “%s” ignored: each tag is 1 to 40 letters, digits, '-', '_' or '.', at most 20 tags.", "Filtro de etiquetas «%s» ignorado: cada etiqueta tiene de 1 a 40 letras, números, '-', '_' o '.', como máximo 20 etiquetas."},
-		"queue.err.filter.status":        {"Status filter “%s” ignored: use open, in_progress, resolved, closed or created.", "Filtro de estado «%s» ignorado: usa open, in_progress, resolved, closed o created."},
-		"queue.err.filter.sort":          {"Sort “%s” ignored: showing newest first.", "Orden «%s» ignorado: se muestran primero los más recientes."},
-		"queue.err.filter.category":      {"Category filter “%s” ignored: there is no such category.", "Filtro de categoría «%s» ignorado: no existe esa categoría."},
-		"queue.err.filter.priority":      {"Priority filter “%s” ignored: use low, normal, high or urgent.", "Filtro de prioridad «%s» ignorado: usa low, normal, high o urgent."},
-		"queue.err.filter.assignee":      {"Assignee filter “%s” ignored: use me or unassigned.", "Filtro de asignación «%s» ignorado: usa me o unassigned."},
-		"queue.err.filter.awaiting":      {"Awaiting filter “%s” ignored: use agent or requester.", "Filtro de espera «%s» ignorado: usa agent o requester."},
-		"queue.err.filter.roleContext":   {"Role filter “%s” ignored: use tourist, guide or guest.", "Filtro de perfil «%s» ignorado: usa tourist, guide o guest."},
-		"queue.err.filter.limit":         {"Page size “%s” ignored: use a whole number from 1 to 200.", "Tamaño de página «%s» ignorado: usa un número entero de 1 a 200."},
-		"queue.err.filter.q":             {"Search “%s” ignored: it is too long.", "Búsqueda «%s» ignorada: es demasiado larga."},
-		"queue.err.filter.cursor":        {"That page of results is out of date: showing the first page.", "Esa página de resultados ya no es válida: se muestra la primera."},
+		"queue.err.filters":            {"Some filters were ignored", "Se ignoraron algunos filtros"},
+		"queue.err.filter":             {"The filter %s=“%s” is not valid and was ignored.", "El filtro %s=«%s» no es válido y se ignoró."},
+		"queue.err.filter.tag":         {"Tag filter “%s” ignored: each tag is 1 to 40 letters, digits, '-', '_' or '.', at most 20 tags.", "Filtro de etiquetas «%s» ignorado: cada etiqueta tiene de 1 a 40 letras, números, '-', '_' o '.', como máximo 20 etiquetas."},
+		"queue.err.filter.status":      {"Status filter “%s” ignored: use open, in_progress, resolved, closed or created.", "Filtro de estado «%s» ignorado: usa open, in_progress, resolved, closed o created."},
+		"queue.err.filter.sort":        {"Sort “%s” ignored: showing newest first.", "Orden «%s» ignorado: se muestran primero los más recientes."},
+		"queue.err.filter.category":    {"Category filter “%s” ignored: there is no such category.", "Filtro de categoría «%s» ignorado: no existe esa categoría."},
+		"queue.err.filter.priority":    {"Priority filter “%s” ignored: use low, normal, high or urgent.", "Filtro de prioridad «%s» ignorado: usa low, normal, high o urgent."},
+		"queue.err.filter.assignee":    {"Assignee filter “%s” ignored: use me or unassigned.", "Filtro de asignación «%s» ignorado: usa me o unassigned."},
+		"queue.err.filter.awaiting":    {"Awaiting filter “%s” ignored: use agent or requester.", "Filtro de espera «%s» ignorado: usa agent o requester."},
+		"queue.err.filter.roleContext": {"Role filter “%s” ignored: use tourist, guide or guest.", "Filtro de perfil «%s» ignorado: usa tourist, guide o guest."},
+		"queue.err.filter.limit":       {"Page size “%s” ignored: use a whole number from 1 to 200.", "Tamaño de página «%s» ignorado: usa un número entero de 1 a 200."},
+		"queue.err.filter.q":           {"Search “%s” ignored: it is too long.", "Búsqueda «%s» ignorada: es demasiado larga."},
+		"queue.err.filter.cursor":      {"That page of results is out of date: showing the first page.", "Esa página de resultados ya no es válida: se muestra la primera."},
 	})
 }
