@@ -79,6 +79,8 @@ type Handler struct {
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
 	// presence is who has which ticket open (agent_presence.go).
 	presence presenceHub
+	// tabs finds a page's presence stream when the page says it leaves.
+	tabs presenceTabs
 }
 
 // jsonBodyLimit bounds every JSON body, which is held in memory while it
