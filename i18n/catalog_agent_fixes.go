@@ -28,3 +28,12 @@ func init() {
 		"queue.err.filter.cursor":      {"That page of results is out of date: showing the first page.", "Esa página de resultados ya no es válida: se muestra la primera."},
 	})
 }
+
+// Bulk refusals that name the field's problem.
+func init() {
+	addStrings(map[string][2]string{
+		"queue.bulk.why.tags":     {"#%s: would hold more than %s tags; remove some first", "n.º %s: tendría más de %s etiquetas; quita alguna primero"},
+		"queue.bulk.why.assignee": {"#%s: the agent chosen is not active", "n.º %s: el agente elegido no está activo"},
+		"queue.bulk.why.tagRule":  {"#%s: each tag is 1 to 40 letters, digits, '-', '_' or '.'", "n.º %s: cada etiqueta tiene de 1 a 40 letras, números, '-', '_' o '.'"},
+	})
+}
