@@ -192,6 +192,9 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 	}
 	if len(a.AddTags) > 0 {
 		s.Actions = append(s.Actions, lang.T("macros.action.tags", strings.Join(a.AddTags, ", ")))
+		if n := tagsAfter(t.Tags, a.AddTags); n > db.MaxTagsATicket {
+			s.Warnings = append(s.Warnings, lang.T("macros.warn.tags", strconv.Itoa(n), strconv.Itoa(db.MaxTagsATicket)))
+		}
 	}
 	return s, nil
 }

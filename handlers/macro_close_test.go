@@ -98,3 +98,45 @@ func TestMacroNeverCloses(t *testing.T) {
 		}
 	})
 }
+
+// The staged macro warns, before sending, when its tags would take the
+// ticket past 20 (as the preview and the page without script show it).
+func TestMacroStagedTagOverflow(t *testing.T) {
+	s := newTestServer(t)
+	ctx := t.Context()
+	c := s.createTicket(t, map[string]any{"subject": "Tagged"})
+	var tags []string
+	for i := range db.MaxTagsATicket - 1 {
+		tags = append(tags, "t"+strconv.Itoa(i))
+	}
+	if _, err := s.DB.UpdateTicket(ctx, c.ID, db.TicketPatch{AddTags: tags}, db.Actor{Type: "system", Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	fits, err := s.DB.AddMacro(ctx, db.MacroInput{Name: "One more", Body: "x", Actions: db.MacroActions{AddTags: []string{"t0", "new"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, err := s.DB.AddMacro(ctx, db.MacroInput{Name: "Two more", Body: "x", Actions: db.MacroActions{AddTags: []string{"new", "newer"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.signIn(t, db.RoleAgent)
+	for _, tc := range []struct {
+		name string
+		m    db.Macro
+		warn bool
+	}{{"Fits", fits, false}, {"Overflows", over, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.get(t, ticketPath(c.ID, "macros", strconv.FormatInt(tc.m.ID, 10)))
+			if got := strings.Contains(string(r.Body), "would hold 21 tags, more than 20"); got != tc.warn {
+				t.Errorf("warning %v, want %v: %s", got, tc.warn, r.Body)
+			}
+			r = b.postMultipart(t, ticketPath(c.ID, "macro"), formParts(b.csrf(t), map[string]string{
+				"body": "", "internal": "false", "macro": strconv.FormatInt(tc.m.ID, 10)}))
+			warned := html(t, r).Find(`[data-testid="macro-warning"]`).Length() > 0
+			if warned != tc.warn {
+				t.Errorf("page without script warns %v, want %v", warned, tc.warn)
+			}
+		})
+	}
+}

@@ -37,3 +37,10 @@ func init() {
 		"queue.bulk.why.tagRule":  {"#%s: each tag is 1 to 40 letters, digits, '-', '_' or '.'", "n.º %s: cada etiqueta tiene de 1 a 40 letras, números, '-', '_' o '.'"},
 	})
 }
+
+// The composer's warning before a macro's tags overflow the ticket.
+func init() {
+	addStrings(map[string][2]string{
+		"macros.warn.tags": {"With this macro's tags the ticket would hold %s tags, more than %s: sending with this macro will be refused. Remove some tags first.", "Con las etiquetas de esta macro el ticket tendría %s etiquetas, más de %s: el envío con esta macro se rechazará. Quita alguna etiqueta primero."},
+	})
+}
