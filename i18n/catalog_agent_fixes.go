@@ -44,3 +44,12 @@ func init() {
 		"macros.warn.tags": {"With this macro's tags the ticket would hold %s tags, more than %s: sending with this macro will be refused. Remove some tags first.", "Con las etiquetas de esta macro el ticket tendría %s etiquetas, más de %s: el envío con esta macro se rechazará. Quita alguna etiqueta primero."},
 	})
 }
+
+// The password rule, wherever a password is set: characters for the
+// minimum, bytes (bcrypt's) for the maximum.
+func init() {
+	addStrings(map[string][2]string{
+		"password.err.short": {"The password must have at least %s characters.", "La contraseña debe tener al menos %s caracteres."},
+		"password.err.long":  {"The password is too long: at most %s bytes, which is about %s accented letters (each counts twice) or 72 plain ones.", "La contraseña es demasiado larga: como máximo %s bytes, unas %s letras acentuadas (cada una cuenta doble) o 72 sin acento."},
+	})
+}
