@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -38,5 +39,18 @@ func TestQueueBulkTagOverflow(t *testing.T) {
 	}
 	if got := s.queueStatus(t, room).Tags; len(got) != 1 || got[0] != "extra" {
 		t.Errorf("the ticket with room has tags %q", got)
+	}
+}
+
+// A new API key's notice names it once (the field's label), not twice.
+func TestSettingsKeyNamedOnce(t *testing.T) {
+	s := newTestServer(t)
+	admin := s.signIn(t, db.RoleAdmin)
+	r := admin.postForm(t, "/agent/settings/keys", map[string][]string{"name": {"Bookings app"}, "role": {"agent"}})
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("%d", r.StatusCode)
+	}
+	if got := strings.Count(text(one(t, html(t, r), `[data-testid="secret"]`)), "Bookings app"); got != 1 {
+		t.Errorf("the key's name shows %d times in its notice, want once", got)
 	}
 }

@@ -53,3 +53,10 @@ func init() {
 		"password.err.long":  {"The password is too long: at most %s bytes, which is about %s accented letters (each counts twice) or 72 plain ones.", "La contraseña es demasiado larga: como máximo %s bytes, unas %s letras acentuadas (cada una cuenta doble) o 72 sin acento."},
 	})
 }
+
+// A new API key's notice: the field's label below names the key, once.
+func init() {
+	addStrings(map[string][2]string{
+		"settings.created.keyUnnamed": {"API key created.", "Clave de API creada."},
+	})
+}
