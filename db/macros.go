@@ -79,6 +79,16 @@ type MacroPatch struct {
 var ErrMacroChanged = &Error{Code: ECONFLICT, Message: "the macro changed after it was picked; check the reply and its actions and send again",
 	Fields: []FieldError{{Field: "macroId", Message: "changed after it was picked"}}}
 
+// MacroClosesReason is why a macro may not set the status closed:
+// closing is final and takes its own two-step confirmation, which a
+// macro sent in one keystroke would skip.
+const MacroClosesReason = "cannot be closed: closing is final and takes its own confirmation; use resolved"
+
+// ErrMacroCloses refuses a reply sent with a macro that closes the ticket
+// (one saved before such macros were refused): nothing is sent.
+var ErrMacroCloses = &Error{Code: EINVALID, Message: "the macro closes the ticket, which takes its own confirmation; nothing was sent",
+	Fields: []FieldError{{Field: "actions.status", Message: MacroClosesReason}}}
+
 // UnknownPlaceholders lists, once each and in order, what in body looks
 // like a placeholder ("{{" onwards) but is none of MacroPlaceholders: a
 // typo or an unknown field, which must never reach a requester as it is.
@@ -189,8 +199,11 @@ func (d *DB) macroActions(ctx context.Context, v *Invalid, a MacroActions) (Macr
 	out := MacroActions{AddTags: []string{}}
 	if a.Status != nil {
 		st, ok := ParseStatus(*a.Status)
-		if !ok || st == StatusCreated {
-			v.Add("actions.status", "must be one of open, in_progress, resolved, closed")
+		switch {
+		case st == StatusClosed:
+			v.Add("actions.status", MacroClosesReason)
+		case !ok || st == StatusCreated:
+			v.Add("actions.status", "must be one of open, in_progress, resolved")
 		}
 		s := string(st)
 		out.Status = &s
@@ -415,6 +428,9 @@ func (d *DB) ReplyWithMacro(ctx context.Context, ticketID int64, m NewMessage, m
 		return Message{}, Ticket{}, err
 	case mac.Version != version:
 		return Message{}, Ticket{}, ErrMacroChanged
+	case mac.Actions.Status != nil && Status(*mac.Actions.Status) == StatusClosed:
+		// Saved before macros were refused a close: still never one keystroke.
+		return Message{}, Ticket{}, ErrMacroCloses
 	}
 	msg, add, err := d.messageAdd(ctx, ticketID, m, by, maxFiles)
 	if err != nil {

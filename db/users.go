@@ -50,10 +50,8 @@ func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	if u.Role != RoleAgent && u.Role != RoleAdmin {
 		v.Add("role", "must be agent or admin")
 	}
-	if len([]rune(u.Password)) < MinPasswordLen {
-		v.Add("password", fmt.Sprintf("must be at least %d characters", MinPasswordLen))
-	} else if len(u.Password) > 72 {
-		v.Add("password", "must be at most 72 bytes") // bcrypt's limit
+	if m := PasswordProblem(u.Password); m != "" {
+		v.Add("password", m)
 	}
 	if err := v.Err(); err != nil {
 		return User{}, err

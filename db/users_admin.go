@@ -120,9 +120,9 @@ func (d *DB) SetPassword(ctx context.Context, id int64, password, keepSession st
 
 // passwordHash checks a new password's length and hashes it.
 func passwordHash(password string) (string, error) {
-	if len([]rune(password)) < MinPasswordLen || len(password) > 72 {
+	if m := PasswordProblem(password); m != "" {
 		return "", &Error{Code: EINVALID, Message: "Some fields are not valid.",
-			Fields: []FieldError{{Field: "password", Message: fmt.Sprintf("must be %d to 72 characters", MinPasswordLen)}}}
+			Fields: []FieldError{{Field: "password", Message: m}}}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {

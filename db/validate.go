@@ -57,6 +57,12 @@ func (v *Invalid) text(field, value string, max int, required bool) (string, boo
 		v.Add(field, "must not contain NUL characters")
 		return "", false
 	}
+	if multiLineFields[field] {
+		// One line end everywhere: forms send "\r\n", the API and email
+		// whatever their writer used; a signature stored with "\r\n"
+		// under a body with "\n" would break the text's lines apart.
+		value = normalizeLineEnds(value)
+	}
 	value = strings.TrimSpace(value)
 	if !multiLineFields[field] && strings.IndexFunc(value, unicode.IsControl) >= 0 {
 		v.Add(field, "must not contain control characters")

@@ -16,7 +16,7 @@ func init() {
 		"agent.login.wrong":          {"That email and password do not match an active account.", "Ese correo y esa contraseña no corresponden a una cuenta activa."},
 		"agent.login.throttled":      {"Too many attempts. Wait %d minutes and try again.", "Demasiados intentos. Espera %d minutos y vuelve a intentarlo."},
 		"agent.setPassword.title":    {"Choose your password", "Elige tu contraseña"},
-		"agent.setPassword.lead":     {"For the account %s. At least 10 characters.", "Para la cuenta %s. Al menos 10 caracteres."},
+		"agent.setPassword.lead":     {"For the account %s. At least 10 characters; at most 72 bytes (about 36 accented letters).", "Para la cuenta %s. Al menos 10 caracteres; como máximo 72 bytes (unas 36 letras acentuadas)."},
 		"agent.setPassword.password": {"New password", "Nueva contraseña"},
 		"agent.setPassword.submit":   {"Save and sign in", "Guardar y entrar"},
 		"agent.setPassword.invalid":  {"This link is not valid or has expired. Ask an admin for a new one.", "Este enlace no es válido o ha caducado. Pide uno nuevo a un administrador."},

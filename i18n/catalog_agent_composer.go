@@ -48,7 +48,7 @@ func init() {
 		"profile.passwordExplain":  {"Changing it signs you out everywhere else.", "Cambiarla cierra tu sesión en todos los demás sitios."},
 		"profile.current":          {"Current password", "Contraseña actual"},
 		"profile.newPassword":      {"New password", "Contraseña nueva"},
-		"profile.passwordHint":     {"10 to 72 characters.", "De 10 a 72 caracteres."},
+		"profile.passwordHint":     {"At least 10 characters; at most 72 bytes (about 36 accented letters).", "Al menos 10 caracteres; como máximo 72 bytes (unas 36 letras acentuadas)."},
 		"profile.passwordSave":     {"Change password", "Cambiar la contraseña"},
 		"profile.sessions":         {"Sessions", "Sesiones"},
 		"profile.sessionsCount":    {"Signed in sessions, this one included: %s.", "Sesiones abiertas, incluida esta: %s."},
@@ -60,7 +60,7 @@ func init() {
 		"profile.err.signature":    {"The signature can be up to 500 characters of text.", "La firma puede tener hasta 500 caracteres de texto."},
 		"profile.err.language":     {"Choose one of the languages offered.", "Elige uno de los idiomas ofrecidos."},
 		"profile.err.current":      {"That is not your current password.", "Esa no es tu contraseña actual."},
-		"profile.err.password":     {"The new password must be 10 to 72 characters.", "La contraseña nueva debe tener de 10 a 72 caracteres."},
+		"profile.err.password":     {"The new password must have at least 10 characters and at most 72 bytes.", "La contraseña nueva debe tener al menos 10 caracteres y como máximo 72 bytes."},
 		"profile.err.tooMany":      {"Too many wrong passwords. Wait a few minutes and try again.", "Demasiadas contraseñas incorrectas. Espera unos minutos y vuelve a intentarlo."},
 	})
 }

@@ -106,6 +106,9 @@ func (h *Handler) deleteMacro(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// knownMacroAction is the members "actions" may hold.
+var knownMacroAction = map[string]bool{"status": true, "priority": true, "assigneeId": true, "addTags": true}
+
 // macroActionsJSON reads the "actions" member: nil when absent, no
 // actions when null. A member of the wrong type is a field error named
 // "actions.<member>".
@@ -124,6 +127,12 @@ func macroActionsJSON(f *web.JSONFields) *db.MacroActions {
 		return out
 	}
 	af := web.JSONFields{Object: obj}
+	for key := range obj {
+		if !knownMacroAction[key] {
+			// Dropping it silently would save a macro that does less than asked.
+			f.Invalid.Add("actions."+key, "is not a macro action; use status, priority, assigneeId, addTags")
+		}
+	}
 	if af.Has("status") && string(obj["status"]) != "null" {
 		out.Status = af.StringPtr("status")
 	}

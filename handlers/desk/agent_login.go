@@ -181,7 +181,11 @@ func (h *Handler) setPassword(c *fiber.Ctx) error {
 	u, err := h.DB.UsePasswordToken(c.UserContext(), c.Params("token"), web.FormValue(c, "password"))
 	var de *db.Error
 	if errors.As(err, &de) && de.Code == db.EINVALID && len(de.Fields) > 0 {
-		return h.renderSetPassword(c, fiber.StatusUnprocessableEntity, de.Fields[0].Message)
+		msg := de.Fields[0].Message
+		if m, ok := passwordMessage(web.PageLang(c), msg); ok {
+			msg = m
+		}
+		return h.renderSetPassword(c, fiber.StatusUnprocessableEntity, msg)
 	}
 	if err != nil {
 		return err

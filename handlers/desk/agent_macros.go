@@ -169,7 +169,9 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 	if a.Status != nil {
 		to := lang.T("status." + *a.Status)
 		s.Actions = append(s.Actions, lang.T("macros.action.status", to))
-		if st := db.Status(*a.Status); st != t.Status && !t.Status.CanMoveTo(st) {
+		if db.Status(*a.Status) == db.StatusClosed {
+			s.Warnings = append(s.Warnings, lang.T("macros.err.closesSend"))
+		} else if st := db.Status(*a.Status); st != t.Status && !t.Status.CanMoveTo(st) {
 			s.Warnings = append(s.Warnings, lang.T("macros.warn.status", lang.T("status."+string(t.Status)), to))
 		}
 	}
@@ -191,6 +193,9 @@ func (h *Handler) stagedView(c *fiber.Ctx, t db.Ticket, m db.Macro) (agent.Macro
 	}
 	if len(a.AddTags) > 0 {
 		s.Actions = append(s.Actions, lang.T("macros.action.tags", strings.Join(a.AddTags, ", ")))
+		if n := tagsAfter(t.Tags, a.AddTags); n > db.MaxTagsATicket {
+			s.Warnings = append(s.Warnings, lang.T("macros.warn.tags", strconv.Itoa(n), strconv.Itoa(db.MaxTagsATicket)))
+		}
 	}
 	return s, nil
 }
@@ -229,6 +234,8 @@ func macroComposeErrors(c *fiber.Ctx, lang i18n.Lang, err error) (errs component
 	}
 	var msg string
 	switch {
+	case de == db.ErrMacroCloses:
+		msg = lang.T("macros.err.closesSend")
 	case de == db.ErrMacroChanged:
 		c.Locals(stagedKey, nil)
 		msg = lang.T("macros.err.changed")

@@ -52,10 +52,11 @@ type presenceEvent struct {
 	Newest int64  `json:"newest"`
 }
 
-// presenceStream handles GET /agent/tickets/{id}/presence?seen={id}: a
+// presenceStream handles GET /agent/tickets/{id}/presence?seen={id}&tab={page id}: a
 // server-sent event stream, one per open ticket page, that says who else
 // is viewing or replying and when a public message newer than seen
-// arrives. It ends when the page goes, after presenceMaxAge, and at once
+// arrives. It ends when the page goes (at once when it says so, see
+// presenceTyping), after presenceMaxAge, and at once
 // when the server shuts down (fasthttp closes the context's Done), so an
 // open page never holds up a graceful stop. 429 past an agent's streams.
 func (h *Handler) presenceStream(c *fiber.Ctx) error {
@@ -69,6 +70,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	if !ok {
 		return fiber.NewError(fiber.StatusTooManyRequests, "too many open ticket pages")
 	}
+	left, forget := h.tabs.add(presenceTabKey{ticket: t.ID, agent: me.ID, tab: c.Query("tab")})
 	lang := web.PageLang(c)
 	done := c.Context().Done()
 	store := h.DB
@@ -79,6 +81,7 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	// connection, and one that reads nothing is let go (web.Server.StreamWriter).
 	h.StreamWriter(c, func(out *bufio.Writer) {
 		defer h.Presence.Leave(w)
+		defer forget()
 		ping := time.NewTicker(PresencePing)
 		defer ping.Stop()
 		end := time.NewTimer(presenceMaxAge)
@@ -102,6 +105,8 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 			select {
 			case <-done:
 				return
+			case <-left:
+				return // the page said it leaves
 			case <-end.C:
 				return
 			case <-w.Wake():
@@ -130,15 +135,27 @@ func viewersOf(st web.PresenceState) []agent.TicketViewer {
 
 // presenceTyping handles POST /agent/tickets/{id}/presence (state=replying
 // or viewing): the page's word when its agent starts or stops typing. It
-// is sent on those changes only, never on a timer per keystroke. 204.
+// is sent on those changes only, never on a timer per keystroke. With
+// state=left and tab=<the stream's tab id> the page says it leaves (on
+// pagehide, by beacon): that stream ends at once and the others on the
+// ticket see the agent go. 204.
 func (h *Handler) presenceTyping(c *fiber.Ctx) error {
 	t, err := h.workspaceTicket(c)
 	if err != nil {
 		return err
 	}
 	state := web.FormValue(c, "state")
+	me := presenceAgentOf(web.PrincipalOf(c)).ID
+	if state == "left" {
+		tab := web.FormValue(c, "tab")
+		if !validTabID(tab) {
+			return db.Errorf(db.EINVALID, "tab must be the id the page gave its stream")
+		}
+		h.tabs.leave(presenceTabKey{ticket: t.ID, agent: me, tab: tab})
+		return c.SendStatus(fiber.StatusNoContent)
+	}
 	if state != "replying" && state != "viewing" {
-		return db.Errorf(db.EINVALID, "state must be replying or viewing")
+		return db.Errorf(db.EINVALID, "state must be replying, viewing or left")
 	}
 	h.Presence.Typing(t.ID, presenceAgentOf(web.PrincipalOf(c)).ID, state == "replying")
 	return c.SendStatus(fiber.StatusNoContent)

@@ -151,7 +151,11 @@ func profileFieldErrors(lang i18n.Lang, err error) (components.Errors, bool) {
 		if !ok {
 			return nil, false
 		}
-		errs = append(errs, components.FieldError{Field: fe.Field, Message: lang.T(key)})
+		msg := lang.T(key)
+		if m, ok := passwordMessage(lang, fe.Message); ok && fe.Field == "password" {
+			msg = m
+		}
+		errs = append(errs, components.FieldError{Field: fe.Field, Message: msg})
 	}
 	return errs, true
 }

@@ -57,7 +57,7 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	if err != nil {
 		return err
 	}
-	view, err := h.parseQueueView(c, q, cats)
+	view, problems, err := h.lenientQueueView(c, q, cats)
 	if err != nil {
 		return err
 	}
@@ -91,20 +91,21 @@ func (h *Handler) renderQueue(c *fiber.Ctx, status int, q url.Values, adjust fun
 	}
 
 	v := agent.Queue{
-		Frame:      h.frameMeta(c, lang.T("queue.title"), agent.NavQueue),
-		Filter:     view.form,
-		Hidden:     view.hidden(),
-		Views:      links,
-		SaveQuery:  savedQuery(view.params),
-		Statuses:   queueStatusOptions(lang),
-		Categories: queueCategoryOptions(lang, cats),
-		Roles:      queueRoleOptions(lang),
-		Priorities: queuePriorityOptions(lang),
-		Agents:     queueAgentOptions(lang, users, web.PrincipalOf(c).User.ID),
-		Total:      page.Total,
-		TotalMore:  page.TotalCapped,
-		Back:       view.url("/agent", "cursor", q.Get("cursor")),
-		PollURL:    view.url("/agent/queue/poll", "checked", strconv.FormatInt(newest, 10)),
+		Frame:          h.frameMeta(c, lang.T("queue.title"), agent.NavQueue),
+		Filter:         view.form,
+		Hidden:         view.hidden(),
+		Views:          links,
+		SaveQuery:      savedQuery(view.params),
+		Statuses:       queueStatusOptions(lang),
+		Categories:     queueCategoryOptions(lang, cats),
+		Roles:          queueRoleOptions(lang),
+		Priorities:     queuePriorityOptions(lang),
+		Agents:         queueAgentOptions(lang, users, web.PrincipalOf(c).User.ID),
+		Total:          page.Total,
+		TotalMore:      page.TotalCapped,
+		Back:           view.url("/agent", "cursor", q.Get("cursor")),
+		PollURL:        view.url("/agent/queue/poll", "checked", strconv.FormatInt(newest, 10)),
+		FilterProblems: problems,
 	}
 	if page.Next != nil {
 		v.NextURL = view.url("/agent", "cursor", web.EncodeCursor(view.filter.Sort, *page.Next))

@@ -73,7 +73,9 @@ type queueBulkSummary struct {
 }
 
 // queueBulkRefusal is one refused ticket: Why is "move" (the workflow
-// forbids From → To), "closed", "gone" or "other" (Detail says what).
+// forbids From → To), "closed", "gone", "tags" (more than a ticket
+// holds), "assignee" (not an active agent), "tagRule" (a tag is not
+// one) or "other" (Detail says what).
 type queueBulkRefusal struct {
 	ID     int64  `json:"id"`
 	Why    string `json:"why"`
@@ -100,6 +102,8 @@ func (h *Handler) queueSummarise(c *fiber.Ctx, results []db.BulkResult, patch db
 		switch de.Code {
 		case db.ENOTFOUND:
 			ref.Why = "gone"
+		case db.EINVALID:
+			ref.Why, ref.Detail = bulkFieldRefusal(de)
 		case db.ECONFLICT:
 			t, err := h.DB.Ticket(c.UserContext(), r.TicketID, false)
 			if err != nil {
@@ -140,6 +144,12 @@ func (sum queueBulkSummary) outcome(lang i18n.Lang) agent.QueueOutcome {
 			why = lang.T("queue.bulk.why.closed", number)
 		case "gone":
 			why = lang.T("queue.bulk.why.gone", number)
+		case "tags":
+			why = lang.T("queue.bulk.why.tags", number, strconv.Itoa(db.MaxTagsATicket))
+		case "assignee":
+			why = lang.T("queue.bulk.why.assignee", number)
+		case "tagRule":
+			why = lang.T("queue.bulk.why.tagRule", number)
 		default:
 			why = lang.T("queue.bulk.why.other", number, r.Detail)
 		}

@@ -29,7 +29,7 @@ func (h *Handler) settingsCreateKey(c *fiber.Ctx) error {
 	if err != nil {
 		return h.settingsRefusal(c, err, settingsPrefixed("key-"), map[string]string{"key-name": name, "key-role": role})
 	}
-	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: web.PageLang(c).T("settings.created.key", k.Name),
+	return h.renderSettings(c, settingsState{status: fiber.StatusOK, notice: web.PageLang(c).T("settings.created.keyUnnamed"), // the label below names it
 		secret: &agent.SettingsSecret{Kind: "key", For: k.Name, Value: secret}})
 }
 

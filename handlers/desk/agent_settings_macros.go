@@ -186,6 +186,8 @@ func macroFieldMessage(lang i18n.Lang, field string, fe db.FieldError, body stri
 		return lang.T("macros.err.assignee")
 	case field == "addTags":
 		return lang.T("macros.err.tagRule", strconv.Itoa(db.MaxTagsATicket))
+	case m == db.MacroClosesReason:
+		return lang.T("macros.err.closes")
 	case field == "status" || field == "priority":
 		return lang.T("macros.err.choice")
 	}
@@ -214,7 +216,8 @@ func (h *Handler) renderSettingsMacros(c *fiber.Ctx, status int, adjust func(*ag
 			Token: ph, Meaning: lang.T("macros.ph." + key), Example: db.FillMacro(ph, sample),
 		})
 	}
-	for _, st := range []db.Status{db.StatusOpen, db.StatusInProgress, db.StatusResolved, db.StatusClosed} {
+	// Never closed: closing takes its own confirmation (db.MacroClosesReason).
+	for _, st := range []db.Status{db.StatusOpen, db.StatusInProgress, db.StatusResolved} {
 		v.Statuses = append(v.Statuses, agent.QueueOption{Value: string(st), Label: lang.T("status." + string(st))})
 	}
 	for _, p := range db.Priorities {

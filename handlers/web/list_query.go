@@ -48,7 +48,7 @@ func ParseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 		for _, part := range strings.Split(s, ",") {
 			st, ok := db.ParseStatus(part)
 			if !ok {
-				v.Add("status", "unknown status "+strconv.Quote(truncate(part, 40)))
+				v.Add("status", "unknown status "+strconv.Quote(Truncate(part, 40)))
 				break
 			}
 			f.Statuses = append(f.Statuses, st)
@@ -129,7 +129,7 @@ func ParseListQuery(q url.Values, lookupCategory func(string) (int64, error)) (d
 	return f, nil
 }
 
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n]
 	}

@@ -237,9 +237,7 @@
         var testid = form.getAttribute('data-testid');
         var fresh = doc && doc.querySelector('form[data-testid="' + testid + '"]');
         if (fresh) {
-          fresh = document.importNode(fresh, true);
-          form.replaceWith(fresh);
-          enhance(fresh, files);
+          fresh = swapIn(doc, form, fresh, files);
           var summary = fresh.querySelector('[data-testid="error-summary"]');
           if (summary) summary.focus();
           return;
@@ -313,13 +311,49 @@
     });
   });
 
-  function enhance(root, carried) {
+  function enhance(root, carried, carriedForm) {
     counters(root);
     localTimes(root);
     localTitles(root);
     copyButtons(root);
+    selectOnFocus(root);
     if (root.matches && root.matches('form[data-upload]')) enhanceUpload(root, carried);
-    else root.querySelectorAll('form[data-upload]').forEach(function (f) { enhanceUpload(f); });
+    else root.querySelectorAll('form[data-upload]').forEach(function (f) { enhanceUpload(f, f === carriedForm ? carried : null); });
+  }
+
+  // swapIn shows a refused post's answer (doc) as a fresh load would:
+  // the whole of <main>, read afresh (the thread, who is here, the side
+  // panel), not only the form, so nothing of the old page lingers beside
+  // the new form. The chosen files stay with the form. Its scripts are
+  // already loaded here: they hear "desk:swapped" and set the new parts
+  // up (presence.js, macros.js; composer.js watches for new forms), as
+  // htmx does with its attributes. Returns the new form.
+  function swapIn(doc, form, fresh, files) {
+    var main = form.closest('main');
+    var freshMain = doc.querySelector('main');
+    var root;
+    if (main && freshMain && freshMain.contains(fresh)) {
+      root = document.importNode(freshMain, true);
+      root.querySelectorAll('script').forEach(function (el) { el.remove(); });
+      main.replaceWith(root);
+      if (doc.title) document.title = doc.title;
+      fresh = root.querySelector('form[data-testid="' + form.getAttribute('data-testid') + '"]');
+    } else {
+      root = fresh = document.importNode(fresh, true);
+      form.replaceWith(fresh);
+    }
+    enhance(root, files, fresh);
+    if (window.htmx) window.htmx.process(root);
+    document.dispatchEvent(new CustomEvent('desk:swapped', { detail: { root: root } }));
+    return fresh;
+  }
+
+  function selectOnFocus(root) {
+    root.querySelectorAll('[data-select-on-focus]').forEach(function (el) {
+      if (el.hasAttribute('data-select-ready')) return;
+      el.setAttribute('data-select-ready', '');
+      el.addEventListener('focus', function () { el.select(); });
+    });
   }
 
   // A file dropped beside the drop zone must not replace the page.
@@ -330,10 +364,6 @@
         e.preventDefault();
       }
     });
-  });
-
-  document.querySelectorAll('[data-select-on-focus]').forEach(function (el) {
-    el.addEventListener('focus', function () { el.select(); });
   });
 
   enhance(document);

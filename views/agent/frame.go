@@ -52,9 +52,9 @@ const (
 
 func (m FrameMeta) navClass(n Nav) string {
 	if m.Active == n {
-		return "inline-flex min-h-9 items-center rounded-md bg-teal-700 px-2.5 text-sm font-semibold text-white sm:px-3"
+		return "inline-flex min-h-9 items-center whitespace-nowrap rounded-md bg-teal-700 px-2 text-sm font-semibold text-white sm:px-3"
 	}
-	return "inline-flex min-h-9 items-center rounded-md px-2.5 text-sm font-medium text-slate-800 hover:bg-sand-100 hover:text-slate-900 sm:px-3"
+	return "inline-flex min-h-9 items-center whitespace-nowrap rounded-md px-2 text-sm font-medium text-slate-800 hover:bg-sand-100 hover:text-slate-900 sm:px-3"
 }
 
 // current marks the active section's link for screen readers; the others

@@ -44,6 +44,10 @@ type Queue struct {
 	// and whether new tickets match the view.
 	PollURL string
 
+	// FilterProblems word the address's filters that could not be read
+	// and were left out of the view.
+	FilterProblems []string
+
 	// Outcome reports the bulk change just made, nil when there was none.
 	Outcome *QueueOutcome
 	// Bulk is the refused bulk form as it was sent, with its errors.
