@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"mime"
 	"net/url"
 	"strings"
@@ -81,18 +82,7 @@ func RefuseAmbiguousFraming(c *fiber.Ctx) error {
 // as received, since the parsed header keeps only one reading of them.
 func framingError(hdr *fasthttp.RequestHeader) error {
 	var lengths, codings int
-	raw := hdr.RawHeaders()
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			break
-		}
+	for line := range headerLines(hdr) {
 		if line[0] == ' ' || line[0] == '\t' {
 			return errFraming("a header line is folded onto the next (obsolete line folding)")
 		}
@@ -118,6 +108,27 @@ func framingError(hdr *fasthttp.RequestHeader) error {
 		return errFraming("Transfer-Encoding in an HTTP/1.0 request")
 	}
 	return nil
+}
+
+// headerLines yields a request's header lines as received (the parsed
+// header keeps only one reading of them), without their line endings, up
+// to the blank line that ends them; never an empty one.
+func headerLines(hdr *fasthttp.RequestHeader) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		raw := hdr.RawHeaders()
+		for len(raw) > 0 {
+			line := raw
+			if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+				line, raw = raw[:i], raw[i+1:]
+			} else {
+				raw = nil
+			}
+			line = bytes.TrimSuffix(line, []byte("\r"))
+			if len(line) == 0 || !yield(line) {
+				return
+			}
+		}
+	}
 }
 
 func errFraming(why string) error {

@@ -69,18 +69,7 @@ func (h *Server) unknownMethod(path string) ([]string, error) {
 // line's end where we do not. It looks at the lines as received.
 func malformedHeaders(hdr *fasthttp.RequestHeader) error {
 	hosts := 0
-	raw := hdr.RawHeaders()
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) == 0 {
-			break
-		}
+	for line := range headerLines(hdr) {
 		if bytes.ContainsFunc(line, func(r rune) bool { return (r < 0x20 && r != '\t') || r == 0x7f }) {
 			return db.Errorf(db.EBADREQUEST, "a header holds a control character (such as a bare CR or a NUL)")
 		}
