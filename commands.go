@@ -130,12 +130,20 @@ func apikeyCreate(args []string, stdout, stderr io.Writer) error {
 }
 
 // backup copies the database and attachments into a folder while the
-// server may be running.
+// server may be running. With --files-url the attachments are in a bucket
+// and it copies the database only: the bucket's own versioning or
+// replication is the files' backup (CONTRACT §9: existing engines, no
+// home-made replication).
 func backup(args []string, stdout, stderr io.Writer) error {
-	var data string
+	var data, filesURL string
 	f := newFlags("backup", stderr)
 	f.dataFlag(&data)
+	filesURLFlag(f, &filesURL)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	bucket, err := parseFilesURL(filesURL)
+	if err != nil {
 		return err
 	}
 	if f.NArg() != 1 {
@@ -162,12 +170,20 @@ func backup(args []string, stdout, stderr io.Writer) error {
 		return diskFull(data, err)
 	}
 	defer store.Close()
-	r, err := store.Backup(context.Background(), target, filepath.Join(data, "attachments"))
+	filesDir := filepath.Join(data, "attachments")
+	if bucket != nil {
+		filesDir = "" // the database only
+	}
+	r, err := store.Backup(context.Background(), target, filesDir)
 	if db.IsStorageFull(err) {
 		return fmt.Errorf("the disk holding backup folder %s is full, so the backup did not finish: free space on it or choose another folder, then run the backup again (it starts over)", target)
 	}
 	if err != nil {
 		return err
+	}
+	if bucket != nil {
+		fmt.Fprintf(stdout, "backed up %s: the database only; the attachment files stay in %s, whose own versioning or replication is their backup\n", target, bucket)
+		return nil
 	}
 	fmt.Fprintf(stdout, "backed up %s: database and %d attachment files\n", target, r.Files)
 	return nil

@@ -45,6 +45,9 @@ type serveConfig struct {
 	// trustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client.
 	trustedProxies []netip.Prefix
+	// files is the bucket of --files-url; nil keeps files in the data
+	// folder.
+	files *filestore.BucketConfig
 }
 
 // defaultMaxConnsPerIP leaves room behind one address for a few dozen
@@ -84,6 +87,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	f.duration(&c.bodyIdleTimeout, "body-idle-timeout", "HELPDESK_BODY_IDLE_TIMEOUT", handlers.DefaultBodyIdleTimeout, "time a request body may go without a byte arriving (uploads have no total time limit, only sizes)")
 	f.int(&c.bodyMinRate, "body-min-rate", "HELPDESK_BODY_MIN_RATE", handlers.DefaultBodyMinRate, "average bytes a second a request body must keep once it has taken a minute (408 otherwise); 0 turns the floor off")
 	var proxies string
+	var filesURL string
+	filesURLFlag(f, &filesURL)
 	f.string(&proxies, "trusted-proxies", "HELPDESK_TRUSTED_PROXIES", "", "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For names the client, for sign-in throttles and --create-rate; empty trusts none")
 	var ms mail.Settings
 	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
@@ -130,6 +135,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.trustedProxies, err = handlers.ParseTrustedProxies(proxies); err != nil {
 		return c, errUsage{fmt.Sprintf("invalid --trusted-proxies: %v", err)}
 	}
+	if c.files, err = parseFilesURL(filesURL); err != nil {
+		return c, err
+	}
 	ms.BaseURL = c.baseURL
 	if c.mail, err = mail.ParseConfig(ms); err != nil {
 		return c, errUsage{err.Error()}
@@ -164,9 +172,20 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	files, err := filestore.Open(cfg.data)
+	local, err := filestore.Open(cfg.data)
 	if err != nil {
 		return err
+	}
+	var files filestore.Files = local
+	if cfg.files != nil {
+		// The data folder still holds the database: its floor and reserve
+		// still guard it (see filestore.Bucket.BelowFloor).
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		files, err = filestore.OpenBucket(ctx, *cfg.files, local)
+		cancel()
+		if err != nil {
+			return err
+		}
 	}
 	if err := sweepOrphans(store, files); err != nil {
 		return err
@@ -174,7 +193,7 @@ func serve(args []string, stderr io.Writer) error {
 	// Room kept aside for an admin to sign in and delete on a full disk
 	// (filestore.ReserveName); taken before the floor is measured, which
 	// counts it as used.
-	stopReserve := files.KeepReserve()
+	stopReserve := local.KeepReserve()
 	defer stopReserve()
 	floor := int64(cfg.minFreeMB) << 20
 	if low, free, _ := files.BelowFloor(floor, true); low {
@@ -240,7 +259,7 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listener(conns) }()
-	log.Info("helpdesk listening", append([]any{"addr", ln.Addr().String(), "data", cfg.data, "base_url", cfg.baseURL,
+	log.Info("helpdesk listening", append([]any{"addr", ln.Addr().String(), "data", cfg.data, "files", filesWhere(cfg), "base_url", cfg.baseURL,
 		"max_conns", limits.Total, "max_conns_per_ip", limits.PerClient}, perClientNote(cfg.maxConnsPerIP, limits)...)...)
 
 	select {
@@ -259,9 +278,17 @@ func serve(args []string, stderr io.Writer) error {
 	return nil
 }
 
+// filesWhere names where attachments are kept, for the log.
+func filesWhere(cfg serveConfig) string {
+	if cfg.files != nil {
+		return cfg.files.String()
+	}
+	return filepath.Join(cfg.data, "attachments")
+}
+
 // sweepOrphans removes attachment files no row names: what a crash between
 // writing a file and committing its row (or after deleting it) leaves.
-func sweepOrphans(store *db.DB, files *filestore.Store) error {
+func sweepOrphans(store *db.DB, files filestore.Files) error {
 	known := map[string]bool{}
 	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {
 		return err

@@ -38,7 +38,9 @@ type BackupResult struct {
 // VACUUM INTO (a snapshot, safe while the server writes), then copies every
 // attachment file the snapshot names from filesDir to dir/attachments. A
 // file deleted between the snapshot and its copy has its row dropped from
-// the copy, so the backup never names a file it does not hold.
+// the copy, so the backup never names a file it does not hold. An empty
+// filesDir copies the database only, every row kept: the files are in a
+// bucket, which keeps its own copies.
 //
 // dir holds BackupIncomplete until the copy is whole and synced. A folder
 // that still holds it from an earlier backup is cleared and written again;
@@ -75,24 +77,10 @@ func (d *DB) Backup(ctx context.Context, dir, filesDir string) (BackupResult, er
 		return r, fmt.Errorf("db: unable to open backup: %w", err)
 	}
 	defer copyDB.Close()
-	rows, err := copyDB.QueryContext(ctx, `SELECT id, storage_name FROM attachments WHERE storage_name IS NOT NULL`)
+	files, err := backedUpFiles(ctx, copyDB, filesDir)
 	if err != nil {
-		return r, fmt.Errorf("db: unable to list backed-up files: %w", err)
+		return r, err
 	}
-	type file struct {
-		id   int64
-		name string
-	}
-	var files []file
-	for rows.Next() {
-		var f file
-		if err := rows.Scan(&f.id, &f.name); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("db: unable to scan backed-up file: %w", err)
-		}
-		files = append(files, f)
-	}
-	rows.Close()
 	for _, f := range files {
 		err := copyFile(filepath.Join(filesDir, f.name), filepath.Join(dir, "attachments", f.name))
 		switch {
@@ -202,4 +190,32 @@ func copyFile(from, to string) error {
 		return fmt.Errorf("db: unable to sync %s: %w", to, err)
 	}
 	return out.Close()
+}
+
+// backedFile is an attachment row of the backup and its stored file.
+type backedFile struct {
+	id   int64
+	name string
+}
+
+// backedUpFiles lists the stored files the backup's database names; none
+// when filesDir is "" (the database only).
+func backedUpFiles(ctx context.Context, copyDB *sql.DB, filesDir string) ([]backedFile, error) {
+	if filesDir == "" {
+		return nil, nil
+	}
+	rows, err := copyDB.QueryContext(ctx, `SELECT id, storage_name FROM attachments WHERE storage_name IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("db: unable to list backed-up files: %w", err)
+	}
+	defer rows.Close()
+	var files []backedFile
+	for rows.Next() {
+		var f backedFile
+		if err := rows.Scan(&f.id, &f.name); err != nil {
+			return nil, fmt.Errorf("db: unable to scan backed-up file: %w", err)
+		}
+		files = append(files, f)
+	}
+	return files, rows.Err()
 }

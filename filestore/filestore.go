@@ -4,6 +4,7 @@
 package filestore
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -20,7 +21,7 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 )
 
-// Store is the attachments folder.
+// Store is the attachments folder (the default Files).
 type Store struct {
 	dir string
 	tmp string
@@ -45,14 +46,15 @@ func Open(dataDir string) (*Store, error) {
 // Dir is the folder that holds the stored files.
 func (s *Store) Dir() string { return s.dir }
 
-// Upload is a received file waiting in the temporary folder.
+// Upload is a received file waiting for its row: in the temporary folder
+// (Store) or already in the bucket under its final name (Bucket).
 type Upload struct {
 	FileName string // the uploader's name, cleaned of any path, its extension the detected type's
 	MimeType string // detected from the bytes
 	Size     int64
 	name     string // random storage name
-	store    *Store
-	kept     bool
+	keep     func() error
+	discard  func()
 }
 
 // Receive streams r into a temporary file, at most maxBytes. It answers
@@ -61,8 +63,23 @@ type Upload struct {
 // db.ErrStorageFull when the disk or quota is full; whatever the failure,
 // nothing is left on disk.
 func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, error) {
-	u := &Upload{FileName: db.CleanFileName(fileName), name: randomName(), store: s}
-	f, err := os.OpenFile(u.tmpPath(), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
+	u := &Upload{FileName: db.CleanFileName(fileName), name: randomName()}
+	kept := false
+	u.keep = func() error {
+		if err := os.Rename(s.tmpPath(u.name), s.path(u.name)); err != nil {
+			return diskError("move upload into place", err)
+		}
+		kept = true
+		return syncDir(s.dir)
+	}
+	u.discard = func() {
+		if kept {
+			s.Remove(u.name)
+			return
+		}
+		os.Remove(s.tmpPath(u.name))
+	}
+	f, err := os.OpenFile(s.tmpPath(u.name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
 		return nil, diskError("create temp file", err)
 	}
@@ -70,33 +87,21 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 	defer func() {
 		if !ok {
 			f.Close()
-			os.Remove(u.tmpPath())
+			os.Remove(s.tmpPath(u.name))
 		}
 	}()
 
-	// Sniff the first bytes: as many as the detector reads.
-	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(r, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, &ReadError{Err: err}
+	head, err := sniff(r, u)
+	if err != nil {
+		return nil, err
 	}
-	head = head[:n]
-	if n == 0 {
-		return nil, db.Errorf(db.EINVALID, "%q is empty", u.FileName)
-	}
-	u.MimeType = DetectType(head)
-	if !db.IsAllowedType(u.MimeType) {
-		return nil, db.Errorf(db.EUNSUPPORTED, "%q is not an accepted file type (PNG, JPEG, GIF, WebP, HEIC, PDF or plain text)", u.FileName)
-	}
-	// Every upload passes here, web and email alike: the stored name's
-	// extension is the detected type's (see NameFor).
-	u.FileName = NameFor(u.FileName, u.MimeType)
 	if _, err := f.Write(head); err != nil {
 		return nil, diskError("write", err)
 	}
 	// io.Copy reports the reader's and the writer's failures alike; only
 	// the writer's are ours (a full disk is no malformed upload).
 	dst := &fileWriter{f: f}
+	n := len(head)
 	rest, err := io.Copy(dst, io.LimitReader(r, maxBytes-int64(n)+1))
 	if dst.err != nil {
 		return nil, diskError("write", dst.err)
@@ -106,7 +111,7 @@ func (s *Store) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload, 
 	}
 	u.Size = int64(n) + rest
 	if u.Size > maxBytes {
-		return nil, db.Errorf(db.ETOOLARGE, "%q is larger than the %s limit", u.FileName, sizeLimit(maxBytes))
+		return nil, tooLarge(u, maxBytes)
 	}
 	if err := f.Sync(); err != nil {
 		return nil, diskError("sync", err)
@@ -174,34 +179,23 @@ func DetectType(head []byte) string {
 	return t
 }
 
-// Keep moves the upload into place and syncs the folder so the rename is
-// durable. Call it before committing the row that names the file.
-func (u *Upload) Keep() error {
-	if err := os.Rename(u.tmpPath(), u.store.path(u.name)); err != nil {
-		return diskError("move upload into place", err)
-	}
-	u.kept = true
-	return syncDir(u.store.dir)
-}
+// Keep puts the upload in its place for good: the local store moves it
+// there and syncs the folder so the rename is durable; the bucket has it
+// there already. Call it before committing the row that names the file.
+func (u *Upload) Keep() error { return u.keep() }
 
 // Discard removes the upload, kept or not; for when its row was not written.
-func (u *Upload) Discard() {
-	if u.kept {
-		u.store.Remove(u.name)
-		return
-	}
-	os.Remove(u.tmpPath())
-}
+func (u *Upload) Discard() { u.discard() }
 
 // Attachment describes the upload for the database.
 func (u *Upload) Attachment() db.NewAttachment {
 	return db.NewAttachment{FileName: u.FileName, MimeType: u.MimeType, FileSize: u.Size, StorageName: u.name}
 }
 
-func (u *Upload) tmpPath() string { return filepath.Join(u.store.tmp, u.name) }
+func (s *Store) tmpPath(name string) string { return filepath.Join(s.tmp, name) }
 
 // Open opens a stored file for reading.
-func (s *Store) Open(name string) (*os.File, error) {
+func (s *Store) Open(name string) (io.ReadCloser, error) {
 	if !validName(name) {
 		return nil, os.ErrNotExist
 	}
@@ -240,6 +234,9 @@ func (s *Store) Sweep(known map[string]bool) (int, error) {
 	}
 	return removed, nil
 }
+
+// Ping answers nil: the folder's trouble is its free space (BelowFloor).
+func (s *Store) Ping(context.Context) error { return nil }
 
 func (s *Store) path(name string) string { return filepath.Join(s.dir, name) }
 

@@ -45,13 +45,13 @@ type Handler struct {
 	desk   *desk.Handler
 }
 
-func newHandler(cfg Config, store *db.DB, files *filestore.Store) *Handler {
+func newHandler(cfg Config, store *db.DB, files filestore.Files) *Handler {
 	s := web.NewServer(cfg, store, files)
 	return &Handler{Server: s, api: api.New(s), portal: portal.New(s), desk: desk.New(s)}
 }
 
 // New builds the application with every route.
-func New(cfg Config, store *db.DB, files *filestore.Store) *fiber.App {
+func New(cfg Config, store *db.DB, files filestore.Files) *fiber.App {
 	h := newHandler(cfg, store, files)
 	h.SetRoutes(h.routes())
 	app := fiber.New(fiber.Config{
@@ -135,6 +135,6 @@ func (h *Handler) routes() []web.Route {
 }
 
 // Routes exposes the route list to tests in other packages.
-func Routes(cfg Config, store *db.DB, files *filestore.Store) []Route {
+func Routes(cfg Config, store *db.DB, files filestore.Files) []Route {
 	return newHandler(cfg, store, files).routes()
 }

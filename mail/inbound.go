@@ -58,7 +58,7 @@ func DefaultInboundConfig() InboundConfig {
 // anywhere else.
 type inbound struct {
 	db      *db.DB
-	files   *filestore.Store
+	files   filestore.Files
 	cfg     InboundConfig
 	baseURL string // the support form, named in refusals
 	replies replyAddresses
@@ -73,7 +73,7 @@ type inbound struct {
 	conns map[*smtp.Conn]bool
 }
 
-func newInbound(store *db.DB, files *filestore.Store, c Config, replies replyAddresses, log *slog.Logger) *inbound {
+func newInbound(store *db.DB, files filestore.Files, c Config, replies replyAddresses, log *slog.Logger) *inbound {
 	cfg := c.Inbound
 	in := &inbound{db: store, files: files, cfg: cfg, baseURL: strings.TrimRight(c.BaseURL, "/"), replies: replies, log: log,
 		support: c.SupportAddress, from: strings.ToLower(c.From.Address),

@@ -63,7 +63,7 @@ const (
 
 // parser walks a message's MIME tree once.
 type parser struct {
-	files        *filestore.Store
+	files        filestore.Files
 	src          *stickyReader
 	maxFileBytes int64
 	room         int // attachments the ticket can still take

@@ -25,7 +25,7 @@ type Service struct {
 // Start begins delivering the outbox and, if cfg.Listen is set, taking
 // replies. Without cfg.Server nothing is sent: notifications wait in the
 // outbox, never dropped nor failed, until a server is configured.
-func Start(store *db.DB, files *filestore.Store, cfg Config, log *slog.Logger) (*Service, error) {
+func Start(store *db.DB, files filestore.Files, cfg Config, log *slog.Logger) (*Service, error) {
 	s := &Service{}
 	var replies *replyAddresses
 	if cfg.ReplyDomain != "" && cfg.Listen != "" {

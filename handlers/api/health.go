@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,10 +19,11 @@ func (h *Handler) healthz(c *fiber.Ctx) error {
 	return c.JSON(health{Status: "ok"})
 }
 
-// readyz answers 200 only when the database answers and the data folder
-// has at least its floor of free space (Config.MinFreeBytes): below it
-// the helpdesk refuses new content, which a load balancer or monitor
-// should hear about before users do.
+// readyz answers 200 only when the database answers, the data folder
+// has at least its floor of free space (Config.MinFreeBytes) and the
+// file store answers (a HEAD of the bucket with --files-url): otherwise
+// the helpdesk refuses new content or cannot serve files, which a load
+// balancer or monitor should hear about before users do.
 func (h *Handler) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
@@ -30,6 +32,12 @@ func (h *Handler) readyz(c *fiber.Ctx) error {
 	}
 	if reason := h.StorageProblem(); reason != "" {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(health{Status: "unavailable", Reason: reason})
+	}
+	filesCtx, cancelFiles := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancelFiles()
+	if err := h.Files.Ping(filesCtx); err != nil {
+		slog.Warn("readyz: the file store does not answer", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(health{Status: "unavailable", Reason: "the file store does not answer"})
 	}
 	return c.JSON(health{Status: "ok"})
 }

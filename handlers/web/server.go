@@ -79,7 +79,7 @@ const PressureTimeout = 5 * time.Second
 type Server struct {
 	Config   Config
 	DB       *db.DB
-	Files    *filestore.Store
+	Files    filestore.Files
 	sessions *sqliteStore
 	cookies  cookieNames
 	// Presence is who has which ticket open (the desk's workspace; the
@@ -117,7 +117,7 @@ type Route struct {
 
 // NewServer fills cfg's unset timeouts with their defaults and opens the
 // session store on store.
-func NewServer(cfg Config, store *db.DB, files *filestore.Store) *Server {
+func NewServer(cfg Config, store *db.DB, files filestore.Files) *Server {
 	if cfg.HeaderTimeout <= 0 {
 		cfg.HeaderTimeout = DefaultHeaderTimeout
 	}
