@@ -2,7 +2,7 @@ module github.com/kinconecta/helpdesk/tools/versitygw
 
 go 1.26.8
 
-require github.com/versity/versitygw v1.8.0
+require github.com/versity/versitygw v1.8.0 // indirect
 
 require (
 	github.com/Azure/azure-sdk-for-go/sdk/azcore v1.23.1 // indirect
@@ -82,3 +82,5 @@ require (
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 )
+
+tool github.com/versity/versitygw/cmd/versitygw
