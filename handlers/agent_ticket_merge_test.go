@@ -31,7 +31,7 @@ func TestDeskTags(t *testing.T) {
 		})
 		return out
 	}
-	r := b.postForm(t, ticketPath(tk.ID, "tags"), url.Values{"add": {"Refund, late-guide vip"}})
+	r := b.postForm(t, ticketPath(tk.ID, "tags"), url.Values{"add": {"Refund, late-guide #vip"}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != ticketPath(tk.ID)+"#tags" {
 		t.Fatalf("add: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}

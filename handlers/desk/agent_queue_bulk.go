@@ -119,7 +119,7 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 		if strings.TrimSpace(t.text) == "" {
 			continue
 		}
-		tags, err := db.ValidateTags("tags", queueTagList(t.text))
+		tags, err := db.ValidateTags("tags", typedTags(t.text))
 		if err != nil {
 			sent.Errors = append(sent.Errors, components.FieldError{Field: t.input, Message: lang.T("views.bulk.errTags", lang.Number(db.MaxTagLen))})
 			continue
@@ -130,10 +130,4 @@ func (h *Handler) queueBulkChange(c *fiber.Ctx, form url.Values) ([]int64, db.Ti
 		sent.Errors = append(sent.Errors, components.FieldError{Field: "bulk-status", Message: lang.T("queue.bulk.errNoChange")})
 	}
 	return ids, patch, sent, nil
-}
-
-// queueTagList splits what was typed into a tag field: commas or spaces
-// between tags, empty parts dropped.
-func queueTagList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }

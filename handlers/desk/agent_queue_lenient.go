@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,11 +56,7 @@ func tidyQueueTags(q url.Values) url.Values {
 	}
 	var tags []string
 	for _, v := range raw {
-		for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-			if t = strings.TrimLeft(t, "#"); t != "" {
-				tags = append(tags, t)
-			}
-		}
+		tags = append(tags, typedTags(v)...)
 	}
 	out := url.Values{}
 	for k, vals := range q {

@@ -3,6 +3,7 @@ package desk
 import (
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,7 +36,7 @@ func (h *Handler) ticketTags(c *fiber.Ctx) error {
 		return err
 	}
 	sent := web.FormValue(c, "add")
-	add := splitTags(sent)
+	add := typedTags(sent)
 	var remove []string
 	if r := strings.TrimSpace(web.FormValue(c, "remove")); r != "" {
 		remove = []string{r}
@@ -65,10 +66,18 @@ func (h *Handler) ticketTags(c *fiber.Ctx) error {
 	return c.Redirect(ticketBase(t.ID)+"#tags", fiber.StatusSeeOther)
 }
 
-// splitTags splits what the add field holds at commas and spaces, as
-// people type lists; each piece is checked by the store.
-func splitTags(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+// typedTags reads tags as people type them into any of the desk's tag
+// fields (a ticket's "Add tags", the queue's filter, the bulk bar):
+// separated by commas or spaces, a leading '#' (as in chat apps) left
+// out, empty parts dropped. Each tag is then checked by the store.
+func typedTags(s string) []string {
+	var tags []string
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if t = strings.TrimLeft(t, "#"); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }
 
 // tagSuggestions handles GET /agent/tags/suggestions?q=PREFIX (or add=,

@@ -176,6 +176,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 			}
 		}
 		delay = 0
+		capSendBuffer(c)
 		if tc := l.admit(c); tc != nil {
 			return tc, nil
 		}
