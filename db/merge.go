@@ -107,12 +107,6 @@ func mergeSummary(ctx context.Context, q querier, id, into int64) (MergeSummary,
 		return sum, Errorf(ECONFLICT, "tickets %d and %d have different requesters (%s, %s); only one requester's tickets merge",
 			s.ID, t.ID, s.Email, t.Email)
 	}
-	if sum.Source.Tags, err = ticketTags(ctx, q, id); err != nil {
-		return sum, err
-	}
-	if sum.Target.Tags, err = ticketTags(ctx, q, into); err != nil {
-		return sum, err
-	}
 	for _, tag := range sum.Source.Tags {
 		if !slices.Contains(sum.Target.Tags, tag) {
 			sum.Added = append(sum.Added, tag)

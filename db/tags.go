@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -69,25 +70,23 @@ func ValidateTags(field string, in []string) ([]string, error) {
 	return out, v.Err()
 }
 
-// ticketTags returns the tags of ticket id, sorted.
-func ticketTags(ctx context.Context, q querier, id int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag`, id)
-	if err != nil {
-		return nil, fmt.Errorf("db: unable to read tags: %w", err)
+// tagsColumn selects a ticket's tags with its row, as one comma-separated
+// text (a tag holds no comma), NULL when it has none: reading them with a
+// query of their own made reading one ticket cost half as much again
+// (get by id under wrk: 34 → 53 µs of server CPU; 39 µs with the
+// column). A list reads its page's tags in one query instead (tagsOf):
+// the column would run its subquery once a row.
+const tagsColumn = `(SELECT group_concat(tag, ',' ORDER BY tag) FROM ticket_tags WHERE ticket_id = t.id)`
+
+// splitTagsColumn reads tagsColumn; never nil.
+func splitTagsColumn(col sql.NullString) []string {
+	if !col.Valid || col.String == "" {
+		return []string{}
 	}
-	defer rows.Close()
-	tags := []string{}
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("db: unable to read tags: %w", err)
-		}
-		tags = append(tags, t)
-	}
-	return tags, rows.Err()
+	return strings.Split(col.String, ",")
 }
 
-// tagsOf loads the tags of every ticket in one query.
+// tagsOf loads the tags of every ticket of a list in one query.
 func (d *DB) tagsOf(ctx context.Context, tickets []Ticket) error {
 	if len(tickets) == 0 {
 		return nil

@@ -156,10 +156,7 @@ func (d *DB) ticketPatch(ctx context.Context, id int64, p TicketPatch, by Actor)
 				t.AssigneeID = p.AssigneeID
 			}
 		}
-		t.Tags, err = ticketTags(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+		// t.Tags came with the row (findTicket), read in this transaction.
 		if !tags.empty() {
 			next := tags.apply(t.Tags)
 			moved, err := writeTags(tx, id, t.Tags, next, by, now)

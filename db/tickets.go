@@ -199,7 +199,7 @@ func (d *DB) createTicket(ctx context.Context, t NewTicket, by Actor, email *Ema
 
 const ticketColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, c.name, c.name_es,
 	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at,
-	t.awaiting, t.last_message_at, t.merged_into`
+	t.awaiting, t.last_message_at, t.merged_into, ` + tagsColumn
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -209,9 +209,10 @@ func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	var assignee sql.NullInt64
 	var awaiting sql.NullString
 	var merged sql.NullInt64
+	var tags sql.NullString
 	dest := []any{&t.ID, &t.RoleContext, &t.FullName, &t.Email, &t.Subject, &t.Category, &t.CategoryES,
 		&t.Message, &t.Status, &t.Priority, &assignee, &t.Language, &t.CreatedAt, &t.UpdatedAt,
-		&awaiting, &t.LastMessageAt, &merged}
+		&awaiting, &t.LastMessageAt, &merged, &tags}
 	err := s.Scan(append(dest, extra...)...)
 	if assignee.Valid {
 		t.AssigneeID = &assignee.Int64
@@ -222,7 +223,7 @@ func scanTicket(s scanner, extra ...any) (Ticket, error) {
 	if merged.Valid {
 		t.MergedInto = &merged.Int64
 	}
-	t.Tags = []string{}
+	t.Tags = splitTagsColumn(tags)
 	t.Attachments = []Attachment{}
 	return t, err
 }
@@ -241,8 +242,7 @@ func (d *DB) Ticket(ctx context.Context, id int64, withInternal bool) (Ticket, e
 	if a := atts[id]; a != nil {
 		t.Attachments = a
 	}
-	t.Tags, err = ticketTags(ctx, d.read, id)
-	return t, err
+	return t, nil
 }
 
 func findTicket(ctx context.Context, q querier, id int64) (Ticket, error) {
