@@ -16,7 +16,7 @@ func init() {
 		"queue.err.filters":            {"Some filters were ignored", "Se ignoraron algunos filtros"},
 		"queue.err.filter":             {"The filter %s=“%s” is not valid and was ignored.", "El filtro %s=«%s» no es válido y se ignoró."},
 		"queue.err.filter.tag":         {"Tag filter “%s” ignored: each tag is 1 to 40 letters, digits, '-', '_' or '.', at most 20 tags.", "Filtro de etiquetas «%s» ignorado: cada etiqueta tiene de 1 a 40 letras, números, '-', '_' o '.', como máximo 20 etiquetas."},
-		"queue.err.filter.status":      {"Status filter “%s” ignored: use open, in_progress, resolved, closed or created.", "Filtro de estado «%s» ignorado: usa open, in_progress, resolved, closed o created."},
+		"queue.err.filter.status":      {"Status filter “%s” ignored: the statuses are created (Received), open, in_progress, resolved and closed.", "Filtro de estado «%s» ignorado: los estados son created (Recibido), open, in_progress, resolved y closed."},
 		"queue.err.filter.sort":        {"Sort “%s” ignored: showing newest first.", "Orden «%s» ignorado: se muestran primero los más recientes."},
 		"queue.err.filter.category":    {"Category filter “%s” ignored: there is no such category.", "Filtro de categoría «%s» ignorado: no existe esa categoría."},
 		"queue.err.filter.priority":    {"Priority filter “%s” ignored: use low, normal, high or urgent.", "Filtro de prioridad «%s» ignorado: usa low, normal, high o urgent."},
