@@ -62,7 +62,7 @@ func (d *DB) categoriesByID(ctx context.Context) (map[int64]Category, error) {
 func (d *DB) listCategories(ctx context.Context) ([]Category, error) {
 	rows, err := d.read.QueryContext(ctx, `
 		SELECT c.id, c.name, c.name_es, c.position, c.retired_at IS NOT NULL,
-		       coalesce((SELECT group_concat(alias, ',') FROM category_aliases a WHERE a.category_id = c.id), '')
+		       coalesce((SELECT string_agg(alias, ',') FROM category_aliases a WHERE a.category_id = c.id), '')
 		FROM categories c
 		ORDER BY c.retired_at IS NOT NULL, c.position, c.id`)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/db/sqlite"
 )
 
 // Migration 007 works out who each existing ticket waits on from its
@@ -22,11 +24,11 @@ func TestConversationMigrationBackfills(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
-	names, _ := fs.Glob(migrationFiles, "migrations/*.sql")
+	names, _ := fs.Glob(sqlite.Migrations, "migrations/*.sql")
 	sort.Strings(names)
 	for _, name := range names {
 		if name < "migrations/007" {
-			if err := applyMigration(ctx, conn, name); err != nil {
+			if err := applyMigration(ctx, conn, sqliteEngine{}, sqlite.Migrations, name); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -80,9 +81,11 @@ var ErrStorageFull = &Error{Code: ESTORAGEFULL, Message: "The server's storage i
 
 // IsStorageFull reports whether err is a full disk or an exhausted quota:
 // ENOSPC or EDQUOT from the file system, SQLITE_FULL from the database
-// (SQLite reports its own ENOSPC that way), or ErrStorageFull itself.
+// (SQLite reports its own ENOSPC that way), disk_full from PostgreSQL, or
+// ErrStorageFull itself.
 func IsStorageFull(err error) bool {
 	var se *sqlite.Error
+	var pe *pgconn.PgError
 	switch {
 	case err == nil:
 		return false
@@ -91,6 +94,9 @@ func IsStorageFull(err error) bool {
 	case errors.As(err, &se):
 		// The low byte is the primary code; extended codes add bits above it.
 		return se.Code()&0xff == sqlite3.SQLITE_FULL
+	case errors.As(err, &pe):
+		// disk_full; PostgreSQL's own out-of-space failures.
+		return pe.Code == "53100"
 	}
 	return ErrorCode(err) == ESTORAGEFULL
 }

@@ -3,6 +3,8 @@ package db
 import (
 	"strings"
 	"testing"
+
+	"github.com/kinconecta/helpdesk/db/sqlite"
 )
 
 // File names lose every character that reorders, hides or breaks what
@@ -56,7 +58,7 @@ func TestFileNameMigrationStripsBidiControls(t *testing.T) {
 		"plain name.pdf":               "plain name.pdf",
 		"\u061Cفاتورة\u200E\uFEFF.pdf": "فاتورة.pdf",
 	}
-	sql, err := migrationFiles.ReadFile("migrations/006_file_name_controls.sql")
+	sql, err := sqlite.Migrations.ReadFile("migrations/006_file_name_controls.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

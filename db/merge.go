@@ -150,7 +150,7 @@ func mergeTx(tx *Tx, sum MergeSummary, by Actor, now Time) error {
 			(SELECT email_message_id FROM messages WHERE ticket_id = ?2 AND email_message_id IS NOT NULL)`},
 		{"messages", `UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1`},
 		{"history", `UPDATE ticket_events SET ticket_id = ?2 WHERE ticket_id = ?1`},
-		{"tags", `INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) SELECT ?2, tag FROM ticket_tags WHERE ticket_id = ?1`},
+		{"tags", `INSERT INTO ticket_tags (ticket_id, tag) SELECT ?2, tag FROM ticket_tags WHERE ticket_id = ?1 ON CONFLICT DO NOTHING`},
 		{"tags", `DELETE FROM ticket_tags WHERE ticket_id = ?1`},
 		{"earlier merges", `UPDATE tickets SET merged_into = ?2 WHERE merged_into = ?1`},
 		{"source", `UPDATE tickets SET status = 'closed', awaiting = NULL, merged_into = ?2, updated_at = ?4 WHERE id = ?1`},

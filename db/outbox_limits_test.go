@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kinconecta/helpdesk/db/sqlite"
 )
 
 // TestOutboxMigrationKeepsRows: 004 rebuilds the outbox (SQLite cannot
@@ -25,11 +27,11 @@ func TestOutboxMigrationKeepsRows(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
-	names, _ := fs.Glob(migrationFiles, "migrations/*.sql")
+	names, _ := fs.Glob(sqlite.Migrations, "migrations/*.sql")
 	sort.Strings(names)
 	for _, name := range names {
 		if name < "migrations/004" {
-			if err := applyMigration(ctx, conn, name); err != nil {
+			if err := applyMigration(ctx, conn, sqliteEngine{}, sqlite.Migrations, name); err != nil {
 				t.Fatal(err)
 			}
 		}

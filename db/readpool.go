@@ -16,12 +16,13 @@ const maxCachedStatements = 512
 // is parsed once per connection.
 type readPool struct {
 	*sql.DB
+	eng   engine
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 }
 
-func newReadPool(db *sql.DB) *readPool {
-	return &readPool{DB: db, stmts: map[string]*sql.Stmt{}}
+func newReadPool(db *sql.DB, eng engine) *readPool {
+	return &readPool{DB: db, eng: eng, stmts: map[string]*sql.Stmt{}}
 }
 
 func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -33,7 +34,7 @@ func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
 	if len(p.stmts) >= maxCachedStatements {
 		return nil
 	}
-	s, err := p.DB.PrepareContext(ctx, query)
+	s, err := p.DB.PrepareContext(ctx, p.eng.bind(query))
 	if err != nil {
 		return nil // let the plain query report the error
 	}
@@ -46,7 +47,7 @@ func (p *readPool) QueryContext(ctx context.Context, query string, args ...any) 
 	if s := p.stmt(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
-	return p.DB.QueryContext(ctx, query, args...)
+	return p.DB.QueryContext(ctx, p.eng.bind(query), args...)
 }
 
 // QueryRowContext runs query through its cached prepared statement.
@@ -54,7 +55,7 @@ func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...an
 	if s := p.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return p.DB.QueryRowContext(ctx, query, args...)
+	return p.DB.QueryRowContext(ctx, p.eng.bind(query), args...)
 }
 
 // Close closes the cached statements and the pool.

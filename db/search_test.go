@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kinconecta/helpdesk/db/sqlite"
 )
 
 // ftsIntegrity fails the test unless the full-text index holds exactly
@@ -247,11 +249,11 @@ func migratedUpTo(t *testing.T, dir, first string) *sql.DB {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
-	names, _ := fs.Glob(migrationFiles, "migrations/*.sql")
+	names, _ := fs.Glob(sqlite.Migrations, "migrations/*.sql")
 	sort.Strings(names)
 	for _, name := range names {
 		if name < first {
-			if err := applyMigration(ctx, conn, name); err != nil {
+			if err := applyMigration(ctx, conn, sqliteEngine{}, sqlite.Migrations, name); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -24,7 +24,7 @@ func (d *DB) ServerKey(ctx context.Context, name string) ([]byte, error) {
 	}
 	err = d.write(ctx, func(tx *Tx) error {
 		// Another caller may have made it first: keep theirs.
-		if _, err := tx.Exec(`INSERT OR IGNORE INTO server_keys (name, value) VALUES (?, ?)`, name, fresh); err != nil {
+		if _, err := tx.Exec(`INSERT INTO server_keys (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, fresh); err != nil {
 			return err
 		}
 		return tx.QueryRow(`SELECT value FROM server_keys WHERE name = ?`, name).Scan(&key)

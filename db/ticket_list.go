@@ -80,23 +80,17 @@ const (
 	SnippetEnd   = "\x03"
 )
 
-// ftsQuery turns what a person typed into an FTS5 query that cannot be a
-// syntax error: each word quoted, all words required, the last a prefix
-// when prefix is set.
-func ftsQuery(q string, prefix bool) string {
+// searchWords splits what a person typed into the words a search
+// requires: runs of letters and digits, the first eight. Both engines'
+// indexes split text the same way.
+func searchWords(q string) []string {
 	words := strings.FieldsFunc(q, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	if len(words) > 8 {
 		words = words[:8]
 	}
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	if prefix && len(words) > 0 {
-		words[len(words)-1] += "*"
-	}
-	return strings.Join(words, " ")
+	return words
 }
 
 // ListTickets returns one page of the tickets f selects, with the total.
@@ -104,18 +98,18 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	var where []string
 	var args []any
 	from := `tickets t`
-	if q := ftsQuery(f.Query, f.Prefix); q != "" {
-		// Drive the query from the full-text index, in rowid order: ranking
-		// every match of common words costs hundreds of ms (MEASURED.md).
-		from = `tickets_fts f JOIN tickets t ON t.id = f.rowid`
+	search := d.eng.search()
+	fts := false
+	if q := search.Query(f.Query, f.Prefix); q != "" {
+		// Drive the query from the full-text index (engine.go).
+		fts = true
+		from = search.From
 		if len(f.Statuses) > 0 {
-			// A common word within a status: each match's status is read
-			// from the (status, id) index, a few small pages, rather than
-			// from the ticket's row (measured at 1M tickets: a capped
-			// count 3.7 → 1.8 ms).
-			from = `tickets_fts f JOIN tickets t INDEXED BY tickets_status_id ON t.id = f.rowid`
+			from = search.FromStatus
 		}
-		where = append(where, `tickets_fts MATCH ?`)
+		if search.Match != "" {
+			where = append(where, search.Match)
+		}
 		args = append(args, q)
 	} else if strings.TrimSpace(f.Query) != "" {
 		return TicketPage{Tickets: []Ticket{}}, nil // only punctuation: nothing can match
@@ -165,11 +159,10 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	countWhere, countArgs := where[:len(where):len(where)], args[:len(args):len(args)]
 
 	order, keyset := orderFor(f.Sort)
-	fts := strings.HasPrefix(from, "tickets_fts")
 	if fts {
-		// Let FTS5 walk its own rowids in order instead of sorting matches.
-		order = strings.ReplaceAll(order, "t.id", "f.rowid")
-		keyset = strings.ReplaceAll(keyset, "t.id", "f.rowid")
+		// Let the index walk its own ids in order instead of sorting matches.
+		order = strings.ReplaceAll(order, "t.id", search.ID)
+		keyset = strings.ReplaceAll(keyset, "t.id", search.ID)
 	}
 	if f.After != nil {
 		switch f.Sort {
@@ -194,8 +187,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		// The subject is on the row already: the passage comes from the
 		// message, the conversation, the name or the email, the first
 		// that matched (snippetOf).
-		columns += `, snippet(tickets_fts, 1, char(2), char(3), '…', 32), snippet(tickets_fts, 4, char(2), char(3), '…', 32),
-			snippet(tickets_fts, 2, char(2), char(3), '…', 8), snippet(tickets_fts, 3, char(2), char(3), '…', 8)`
+		columns += `, ` + search.Snippets
 	}
 	// Before the list's query: a second query while its rows hold a
 	// connection could wait for a connection forever, every one of the
@@ -251,7 +243,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 		// The whole view is on this page: it is its own count.
 		page.Total = len(page.Tickets)
 	} else {
-		total, err := d.countTickets(ctx, f, from, countWhere, countArgs)
+		total, err := d.countTickets(ctx, f, fts, from, countWhere, countArgs)
 		if err != nil {
 			return TicketPage{}, err
 		}
@@ -284,7 +276,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 // countTickets counts what f selects. Counts by status alone come from
 // the trigger-kept ticket_counts table; other filters count through their
 // index.
-func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, where []string, args []any) (int, error) {
+func (d *DB) countTickets(ctx context.Context, f TicketFilter, fts bool, from string, where []string, args []any) (int, error) {
 	var total int
 	if f.Query == "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" && f.AssigneeID == nil &&
 		f.Awaiting == "" && len(f.Tags) == 0 {
@@ -308,19 +300,19 @@ func (d *DB) countTickets(ctx context.Context, f TicketFilter, from string, wher
 	if f.Query != "" && f.CategoryID == 0 && f.Role == "" && f.Email == "" && f.Priority == "" &&
 		f.AssigneeID == nil && f.Awaiting == "" && len(f.Tags) == 0 && len(f.Statuses) == 0 {
 		// The text alone: count matches in the index, without looking up
-		// each matching ticket (measured: 35 ms → 1.3 ms for 12k matches).
-		from, where = `tickets_fts f`, where[:1]
+		// each matching ticket.
+		from, where = d.eng.search().CountFrom, where[:min(len(where), 1)]
 	}
 	query := `SELECT count(*) FROM ` + from + whereClause(where)
 	if f.CountCap > 0 {
 		// Newest first: the views people page through (open tickets) are
 		// recent, so the cap is reached after few rows.
 		id := "t.id"
-		if strings.HasPrefix(from, "tickets_fts") {
-			id = "f.rowid"
+		if fts {
+			id = d.eng.search().ID
 		}
 		query = `SELECT count(*) FROM (SELECT 1 FROM ` + from + whereClause(where) +
-			` ORDER BY ` + id + ` DESC LIMIT ` + strconv.Itoa(f.CountCap+1) + `)`
+			` ORDER BY ` + id + ` DESC LIMIT ` + strconv.Itoa(f.CountCap+1) + `) AS capped`
 	}
 	if err := d.read.QueryRowContext(ctx, query, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("db: unable to count tickets: %w", err)

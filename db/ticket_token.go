@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -52,16 +51,6 @@ func ticketTokenKey(token string) []byte {
 	return append(key, sum[:]...)
 }
 
-// nextTicketID is the id the next ticket inserted in tx gets: tickets is
-// AUTOINCREMENT, so one past the largest id it ever handed out, and the
-// writer is the only one inserting. The token needs the id before the row
-// exists, so the insert names it.
-func nextTicketID(tx *Tx) (int64, error) {
-	var id int64
-	err := tx.QueryRow(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0),
-		coalesce((SELECT max(id) FROM tickets), 0)) + 1`).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("db: unable to read the next ticket id: %w", err)
-	}
-	return id, nil
-}
+// nextTicketID is the id the next ticket inserted in tx gets. The token
+// needs the id before the row exists, so the insert names it.
+func nextTicketID(tx *Tx) (int64, error) { return tx.w.eng.nextTicketID(tx) }

@@ -30,6 +30,10 @@ func (t Time) Value() (driver.Value, error) { return t.UTC().Format(storedTime),
 func (t *Time) Scan(src any) error {
 	var s string
 	switch v := src.(type) {
+	case time.Time:
+		// PostgreSQL's timestamptz.
+		t.Time = v.UTC()
+		return nil
 	case string:
 		s = v
 	case []byte:

@@ -35,7 +35,7 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if s := t.stmt(query); s != nil {
 		return s.Exec(args...)
 	}
-	return t.Tx.Exec(query, args...)
+	return t.Tx.Exec(t.w.eng.bind(query), args...)
 }
 
 // Query runs query through its prepared statement when there is one.
@@ -43,7 +43,7 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	if s := t.stmt(query); s != nil {
 		return s.Query(args...)
 	}
-	return t.Tx.Query(query, args...)
+	return t.Tx.Query(t.w.eng.bind(query), args...)
 }
 
 // QueryRow runs query through its prepared statement when there is one.
@@ -51,7 +51,7 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	if s := t.stmt(query); s != nil {
 		return s.QueryRow(args...)
 	}
-	return t.Tx.QueryRow(query, args...)
+	return t.Tx.QueryRow(t.w.eng.bind(query), args...)
 }
 
 // QueryContext is Query, for lookups shared with the read pool.
@@ -59,7 +59,7 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 	if s := t.stmt(query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
-	return t.Tx.QueryContext(ctx, query, args...)
+	return t.Tx.QueryContext(ctx, t.w.eng.bind(query), args...)
 }
 
 // QueryRowContext is QueryRow, for lookups shared with the read pool.
@@ -67,14 +67,14 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	if s := t.stmt(query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return t.Tx.QueryRowContext(ctx, query, args...)
+	return t.Tx.QueryRowContext(ctx, t.w.eng.bind(query), args...)
 }
 
 // prepareSeen prepares the texts first seen in the last batch; the writer
 // calls it between transactions, when its connection is free.
 func (w *writer) prepareSeen() {
 	for q := range w.toPrepare {
-		if s, err := w.conn.Prepare(q); err == nil {
+		if s, err := w.conn.Prepare(w.eng.bind(q)); err == nil {
 			w.stmts[q] = s
 		}
 		delete(w.toPrepare, q)

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -52,6 +52,7 @@ type writeOp struct {
 // transaction (fts.go), and the writer checkpoints the WAL between batches.
 type writer struct {
 	conn *sql.DB
+	eng  engine
 	// Prepared statements by SQL text, and texts to prepare after the
 	// current commit; only the writer goroutine touches them.
 	stmts     map[string]*sql.Stmt
@@ -68,8 +69,8 @@ type writer struct {
 	wg         sync.WaitGroup
 }
 
-func newWriter(conn *sql.DB, afterBatch func()) *writer {
-	w := &writer{conn: conn, ops: make(chan writeOp, maxBatch), quit: make(chan struct{}),
+func newWriter(conn *sql.DB, eng engine, afterBatch func()) *writer {
+	w := &writer{conn: conn, eng: eng, ops: make(chan writeOp, maxBatch), quit: make(chan struct{}),
 		stmts: map[string]*sql.Stmt{}, toPrepare: map[string]bool{}, afterBatch: afterBatch}
 	w.wg.Add(1)
 	go w.loop()
@@ -141,15 +142,11 @@ func (w *writer) loop() {
 	}
 }
 
-// checkpoint copies the WAL back into the database file. PASSIVE never
-// waits for readers; between batches there is no write to race, so it
-// copies everything no reader still needs, and the next commit rewinds the
-// WAL (journal_size_limit then trims the file).
+// checkpoint runs the engine's upkeep between batches (SQLite: a WAL
+// checkpoint, engine_sqlite.go).
 func (w *writer) checkpoint() {
 	w.uncheckpointed = 0
-	if _, err := w.conn.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-		slog.Warn("db: checkpoint failed", "err", err)
-	}
+	w.eng.maintain(w.conn)
 }
 
 func (w *writer) commit(batch []writeOp) {
@@ -172,7 +169,7 @@ func (w *writer) runGroup(ops []writeOp, errs []error) {
 	if len(ops) == 0 {
 		return
 	}
-	failed, err := w.run(ops, errs)
+	failed, err := w.runRetrying(ops, errs)
 	switch {
 	case err != nil && len(ops) > 1:
 		// The transaction itself failed (commit, indexing): find out, one
@@ -191,12 +188,37 @@ func (w *writer) runGroup(ops []writeOp, errs []error) {
 	}
 }
 
+// maxRetries bounds how often a transaction that lost a serialization
+// conflict to another process is run again.
+const maxRetries = 10
+
+// runRetrying is run, run again while the transaction failed only because
+// a concurrent transaction (another process's writer, on PostgreSQL) made
+// it unserializable: the writes are re-runnable by contract (writeFunc), so
+// running them again sees the other's changes, as if they had queued after
+// it.
+func (w *writer) runRetrying(ops []writeOp, errs []error) (failed int, err error) {
+	for attempt := 1; ; attempt++ {
+		failed, err = w.run(ops, errs)
+		cause := err
+		if failed >= 0 {
+			cause = errs[failed]
+		}
+		if cause == nil || !w.eng.retryable(cause) || attempt == maxRetries {
+			return failed, err
+		}
+		// Back off a little, more each time, at random, so two writers
+		// that keep colliding fall out of step.
+		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(2000)) * time.Microsecond)
+	}
+}
+
 // run runs ops in one transaction and commits it when every one succeeds
 // (failed = -1). Otherwise it rolls back and returns the index of the first
 // write that failed, with its error in errs. err is a failure of the
 // transaction itself.
 func (w *writer) run(ops []writeOp, errs []error) (failed int, err error) {
-	sqlTx, err := w.conn.Begin()
+	sqlTx, err := w.eng.beginWrite(w.conn)
 	if err != nil {
 		return -1, fmt.Errorf("db: unable to begin: %w", err)
 	}
@@ -207,7 +229,7 @@ func (w *writer) run(ops []writeOp, errs []error) (failed int, err error) {
 			return i, nil
 		}
 	}
-	if err := indexFTS(tx); err != nil {
+	if err := w.eng.beforeCommit(tx); err != nil {
 		return -1, err
 	}
 	if err := tx.Commit(); err != nil {
