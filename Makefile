@@ -1,16 +1,17 @@
 # make test: everything CI runs. It installs what the tests need (Node
-# packages from the lock file, Debian's chromium when missing and root).
+# packages from the lock file, Debian's chromium and postgresql when
+# missing and root).
 GO      ?= go
 TEST_FLAGS ?= -race -count=1 -timeout 15m
 FUZZTIME ?= 30s
 N ?= 100000
 
-.PHONY: test vet check-generated generate chromium wrk bench fuzz seed-db build
+.PHONY: test vet check-generated generate chromium postgresql wrk bench fuzz seed-db build
 
 build:
 	$(GO) build -o helpdesk .
 
-test: vet check-generated chromium
+test: vet check-generated chromium postgresql
 	$(GO) test $(TEST_FLAGS) ./...
 	# Tests too slow under the race detector (go:build !race) run here.
 	$(GO) test -count=1 -run 'TooLarge' ./mail
@@ -32,6 +33,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need chromium: run sudo apt-get install chromium"; exit 1; fi; }
+
+# The PostgreSQL tests (internal/pgtest) start a throwaway cluster with
+# Debian's postgresql (initdb under /usr/lib/postgresql/VERSION/bin, not
+# on PATH); install it when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL tests need postgresql: run sudo apt-get install postgresql"; exit 1; fi; }
 
 # Benchmarks. Scale (root package) is issue 10's two tables: wrk, an
 # external load generator, against the real binary; creates for 20 s
