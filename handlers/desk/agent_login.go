@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -60,7 +61,11 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if len(email) > db.MaxEmailLen {
 		email = email[:db.MaxEmailLen]
 	}
-	attempt, wait := h.startLogin(email, h.ClientKey(c))
+	ctx := c.UserContext()
+	attempt, wait, err := h.startLogin(ctx, email, h.ClientKey(c))
+	if err != nil {
+		return err
+	}
 	if attempt == nil {
 		minutes := int(wait.Minutes()) + 1
 		return h.renderLogin(c, fiber.StatusTooManyRequests, email, lang.T("agent.login.throttled", minutes))
@@ -70,24 +75,24 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if attempt.slow {
 		select {
 		case <-time.After(loginSlowdown):
-		case <-c.UserContext().Done():
-			attempt.giveBack()
-			return c.UserContext().Err()
+		case <-ctx.Done():
+			attempt.giveBack(ctx)
+			return ctx.Err()
 		}
 	}
 	password := web.FormValue(c, "password")
 	if len(password) > 200 {
 		password = ""
 	}
-	u, err := h.DB.Authenticate(c.UserContext(), email, password)
+	u, err := h.DB.Authenticate(ctx, email, password)
 	if db.ErrorCode(err) == db.EUNAUTHORIZED {
 		return h.renderLogin(c, fiber.StatusUnauthorized, email, lang.T("agent.login.wrong"))
 	}
-	attempt.giveBack() // right, or never checked
+	attempt.giveBack(ctx) // right, or never checked
 	if err != nil {
 		return err
 	}
-	h.loginsByPair.reset(attempt.pair)
+	h.loginsByPair.reset(ctx, attempt.pair)
 	if err := h.SignIn(c, u); err != nil {
 		return err
 	}
@@ -102,7 +107,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 type loginAttempt struct {
 	h                            *Handler
 	pair, address, account       string
-	pairAt, addressAt, accountAt time.Time
+	pairAt, addressAt, accountAt int64 // the attempts' ids in the throttles
 	// slow: the account is failing from many addresses, so every attempt
 	// on it waits loginSlowdown first.
 	slow bool
@@ -110,30 +115,35 @@ type loginAttempt struct {
 
 // startLogin counts an attempt on the account named email from client;
 // nil, with how long to wait, when the pair or the address has failed
-// too often.
-func (h *Handler) startLogin(email, client string) (*loginAttempt, time.Duration) {
+// too often. An error is the store's: nothing stays counted.
+func (h *Handler) startLogin(ctx context.Context, email, client string) (*loginAttempt, time.Duration, error) {
 	a := &loginAttempt{h: h, account: "a:" + strings.ToLower(email), address: "ip:" + client}
 	a.pair = a.account + " " + a.address
 	var wait time.Duration
 	var ok bool
-	if a.pairAt, wait, ok = h.loginsByPair.reserve(a.pair); !ok {
-		return nil, wait
+	var err error
+	if a.pairAt, wait, ok, err = h.loginsByPair.reserve(ctx, a.pair); err != nil || !ok {
+		return nil, wait, err
 	}
-	if a.addressAt, wait, ok = h.loginsByAddress.reserve(a.address); !ok {
-		h.loginsByPair.giveBack(a.pair, a.pairAt)
-		return nil, wait
+	if a.addressAt, wait, ok, err = h.loginsByAddress.reserve(ctx, a.address); err != nil || !ok {
+		h.loginsByPair.giveBack(ctx, a.pair, a.pairAt)
+		return nil, wait, err
 	}
 	var before int
-	a.accountAt, before = h.loginsByAccount.take(a.account)
+	if a.accountAt, before, err = h.loginsByAccount.take(ctx, a.account); err != nil {
+		h.loginsByPair.giveBack(ctx, a.pair, a.pairAt)
+		h.loginsByAddress.giveBack(ctx, a.address, a.addressAt)
+		return nil, 0, err
+	}
 	a.slow = before >= loginAccountSlow
-	return a, 0
+	return a, 0, nil
 }
 
 // giveBack uncounts the attempt: its password was right, or never checked.
-func (a *loginAttempt) giveBack() {
-	a.h.loginsByPair.giveBack(a.pair, a.pairAt)
-	a.h.loginsByAddress.giveBack(a.address, a.addressAt)
-	a.h.loginsByAccount.giveBack(a.account, a.accountAt)
+func (a *loginAttempt) giveBack(ctx context.Context) {
+	a.h.loginsByPair.giveBack(ctx, a.pair, a.pairAt)
+	a.h.loginsByAddress.giveBack(ctx, a.address, a.addressAt)
+	a.h.loginsByAccount.giveBack(ctx, a.account, a.accountAt)
 }
 
 // logout handles POST /agent/logout.

@@ -102,7 +102,10 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 	}
 	p := web.PrincipalOf(c)
 	key := "profile:" + strconv.FormatInt(p.User.ID, 10)
-	at, wait, ok := h.loginsByPair.reserve(key)
+	at, wait, ok, err := h.loginsByPair.reserve(c.UserContext(), key)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)+1))
 		v.PasswordErrors = components.Errors{{Field: "current", Message: web.PageLang(c).T("profile.err.tooMany")}}
@@ -112,7 +115,7 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 	if err != nil {
 		var de *db.Error
 		if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != "current" {
-			h.loginsByPair.giveBack(key, at) // the password was right
+			h.loginsByPair.giveBack(c.UserContext(), key, at) // the password was right
 		}
 		errs, ok := profileFieldErrors(web.PageLang(c), err)
 		if !ok {
@@ -121,7 +124,7 @@ func (h *Handler) profilePassword(c *fiber.Ctx) error {
 		v.PasswordErrors = errs
 		return web.Render(c, fiber.StatusUnprocessableEntity, agent.ProfilePage(v))
 	}
-	h.loginsByPair.reset(key)
+	h.loginsByPair.reset(c.UserContext(), key)
 	return c.Redirect("/agent/profile?done=password", fiber.StatusSeeOther)
 }
 

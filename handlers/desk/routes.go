@@ -15,13 +15,13 @@ type Handler struct {
 	tabs presenceTabs
 }
 
-// New returns the desk's handlers over s, with sign-in throttles of their
-// own: build it once per application.
+// New returns the desk's handlers over s, with its sign-in throttles kept
+// in s.DB (shared by every process on that database).
 func New(s *web.Server) *Handler {
 	h := &Handler{Server: s}
-	h.loginsByPair = newThrottle(loginPerPair, loginWindow)
-	h.loginsByAddress = newThrottle(loginPerAddress, loginWindow)
-	h.loginsByAccount = newSlowdown(loginAccountSlow, loginWindow)
+	h.loginsByPair = newThrottle(s.DB, "login-pair", loginPerPair, loginWindow)
+	h.loginsByAddress = newThrottle(s.DB, "login-address", loginPerAddress, loginWindow)
+	h.loginsByAccount = newSlowdown(s.DB, "login-account", loginAccountSlow, loginWindow)
 	return h
 }
 

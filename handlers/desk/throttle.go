@@ -1,29 +1,35 @@
 package desk
 
 import (
-	"sync"
+	"context"
+	"log/slog"
 	"time"
+
+	"github.com/kinconecta/helpdesk/db"
 )
 
 // throttle counts recent attempts per key (an account, an address) that
 // failed or may yet fail, and refuses a key that reached max within
-// window. It forgets a key's attempts once they are older than the window.
+// window. The attempts are kept in the database under the throttle's
+// scope (db.ThrottleReserve), so every helpdesk process sharing it counts
+// against the same allowance, and its clock is the store's (db.DB.Now).
 //
 // An attempt is counted before it is made (take or reserve) and given
 // back once it turns out not to be a failure (giveBack): checking first and
 // counting after the password check let 250 concurrent guesses all pass a
 // limit of 5, since none had failed yet when each was checked.
 type throttle struct {
-	mu       sync.Mutex
-	max      int
-	keep     int // attempts remembered per key, at least max
-	window   time.Duration
-	failures map[string][]time.Time
-	now      func() time.Time
+	store  *db.DB
+	scope  string
+	max    int
+	keep   int // attempts remembered per key, at least max
+	window time.Duration
 }
 
-func newThrottle(max int, window time.Duration) *throttle {
-	return &throttle{max: max, keep: max, window: window, failures: map[string][]time.Time{}, now: time.Now}
+// newThrottle is a throttle of max attempts per key within window, kept
+// under scope.
+func newThrottle(store *db.DB, scope string, max int, window time.Duration) *throttle {
+	return &throttle{store: store, scope: scope, max: max, keep: max, window: window}
 }
 
 // newSlowdown is a throttle whose keys are never refused (take, not
@@ -31,91 +37,44 @@ func newThrottle(max int, window time.Duration) *throttle {
 // max: with only max, an attempt in flight pushed the oldest failure out,
 // and a right password giving its own attempt back then left max-1, so the
 // attacker's next guess skipped the slowdown (issue 8, re-tested).
-func newSlowdown(max int, window time.Duration) *throttle {
-	t := newThrottle(max, window)
+func newSlowdown(store *db.DB, scope string, max int, window time.Duration) *throttle {
+	t := newThrottle(store, scope, max, window)
 	t.keep = 2 * max
 	return t
 }
 
 // reserve counts an attempt for key unless key already has max within the
 // window; then it counts nothing and says how long to wait. at names the
-// attempt for giveBack.
-func (t *throttle) reserve(key string) (at time.Time, wait time.Duration, ok bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if recent := t.prune(key); len(recent) >= t.max {
-		return time.Time{}, recent[0].Add(t.window).Sub(t.now()), false
-	}
-	at = t.addLocked(key)
-	return at, 0, true
+// attempt for giveBack. When the store fails it counts nothing, and the
+// caller answers with the error rather than let an uncounted guess through.
+func (t *throttle) reserve(ctx context.Context, key string) (at int64, wait time.Duration, ok bool, err error) {
+	return t.store.ThrottleReserve(ctx, t.scope, key, t.max, t.window)
 }
 
 // take counts an attempt for key whatever the count, and says how many
-// there were before it.
-func (t *throttle) take(key string) (at time.Time, before int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	before = len(t.prune(key))
-	return t.addLocked(key), before
+// there were before it (at most twice max for a slowdown).
+func (t *throttle) take(ctx context.Context, key string) (at int64, before int, err error) {
+	return t.store.ThrottleTake(ctx, t.scope, key, t.keep, t.window)
 }
 
-// giveBack uncounts the attempt at, which did not fail.
-func (t *throttle) giveBack(key string, at time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	recent := t.failures[key]
-	for i := len(recent) - 1; i >= 0; i-- {
-		if recent[i].Equal(at) {
-			recent = append(recent[:i], recent[i+1:]...)
-			break
-		}
+// giveBack uncounts the attempt at, which did not fail. It runs even when
+// the request's context has ended (its client gone in the middle of the
+// attempt). A failure is logged, not returned: the attempt stays counted,
+// the safe side, until it leaves the window.
+func (t *throttle) giveBack(ctx context.Context, key string, at int64) {
+	if at == 0 {
+		return
 	}
-	if len(recent) == 0 {
-		delete(t.failures, key)
-	} else {
-		t.failures[key] = recent
+	if err := t.store.ThrottleGiveBack(context.WithoutCancel(ctx), t.scope, key, at); err != nil {
+		slog.Warn("sign-in throttle: unable to give an attempt back", "scope", t.scope, "err", err)
 	}
 }
 
-func (t *throttle) addLocked(key string) time.Time {
-	at := t.now()
-	recent := append(t.failures[key], at)
-	if len(recent) > t.keep {
-		// Only the last attempts decide: a key failing without end (an
-		// account under a botnet) keeps a bounded list.
-		recent = append(recent[:0], recent[len(recent)-t.keep:]...)
+// reset forgets key's attempts (after a success). A failure is logged,
+// not returned: the success stands, and the attempts leave the window in
+// time.
+func (t *throttle) reset(ctx context.Context, key string) {
+	if err := t.store.ThrottleReset(context.WithoutCancel(ctx), t.scope, key); err != nil {
+		slog.Warn("sign-in throttle: unable to reset", "scope", t.scope, "err", err)
 	}
-	t.failures[key] = recent
-	if len(t.failures) > 100000 {
-		// Bound memory under a flood of distinct keys: old entries go first.
-		for k := range t.failures {
-			if len(t.prune(k)) == 0 {
-				delete(t.failures, k)
-			}
-		}
-	}
-	return at
-}
-
-// reset forgets key's attempts (after a success).
-func (t *throttle) reset(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, key)
-}
-
-func (t *throttle) prune(key string) []time.Time {
-	cutoff := t.now().Add(-t.window)
-	recent := t.failures[key]
-	i := 0
-	for i < len(recent) && recent[i].Before(cutoff) {
-		i++
-	}
-	recent = recent[i:]
-	if len(recent) == 0 {
-		delete(t.failures, key)
-	} else {
-		t.failures[key] = recent
-	}
-	return recent
 }

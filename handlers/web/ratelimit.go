@@ -3,32 +3,58 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/internal/connlimit"
 )
 
-// rateLimit limits public creates and uploads per client (clientKey).
-// Agents are not the public and are not limited. Fiber's limiter sets
-// Retry-After.
+// rateLimitWindow is the rate limit's window: Config.CreateRate is per
+// minute.
+const rateLimitWindow = time.Minute
+
+// RateLimit limits public creates and uploads per client (ClientKey) to
+// Config.CreateRate a minute, counted in the database (db.RateHit) so that
+// the limit holds across every process sharing it. Agents are not the
+// public and are not limited. It answers as Fiber's in-memory limiter did:
+// a fixed window from a client's first request, refused requests counted
+// too, 429 with Retry-After (whole seconds until the window ends), and
+// X-RateLimit-Limit, -Remaining and -Reset on the requests it lets through.
 func (h *Server) RateLimit() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        h.Config.CreateRate,
-		Expiration: time.Minute,
-		Next: func(c *fiber.Ctx) bool {
-			return h.Config.CreateRate <= 0 || PrincipalOf(c).IsAgent()
-		},
-		KeyGenerator: h.ClientKey,
-		LimitReached: func(c *fiber.Ctx) error {
-			return db.Errorf(db.ERATELIMITED, "too many requests from your address; at most %d a minute", h.Config.CreateRate)
-		},
-	})
+	return func(c *fiber.Ctx) error {
+		limit := h.Config.CreateRate
+		if limit <= 0 || PrincipalOf(c).IsAgent() {
+			return c.Next()
+		}
+		hits, resetIn, err := h.DB.RateHit(c.UserContext(), "create", h.ClientKey(c), rateLimitWindow)
+		if db.IsStorageFull(err) || c.UserContext().Err() != nil {
+			// A full disk has its own answer (507); a client gone needs none.
+			return err
+		}
+		if err != nil {
+			// Fail open: the limit guards against floods, and a store that
+			// cannot count is no reason to refuse an honest client. The
+			// request's own writes meet the same store and answer for it.
+			slog.Warn("rate limit: unable to count a request; letting it through", "route", c.Route().Path, "err", err)
+			return c.Next()
+		}
+		reset := strconv.Itoa(int((resetIn + time.Second - 1) / time.Second))
+		if hits > limit {
+			c.Set(fiber.HeaderRetryAfter, reset)
+			return db.Errorf(db.ERATELIMITED, "too many requests from your address; at most %d a minute", limit)
+		}
+		err = c.Next()
+		c.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+		c.Set("X-RateLimit-Remaining", strconv.Itoa(limit-hits))
+		c.Set("X-RateLimit-Reset", reset)
+		return err
+	}
 }
 
 // clientKey names the client a request counts against in the sign-in
