@@ -114,7 +114,7 @@ func (d *DB) Notifications(ctx context.Context, status string, limit int) ([]Not
 func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
 	rows, err := d.read.QueryContext(ctx, `SELECT id, kind, coalesce(ticket_id, 0), coalesce(message_id, 0), recipient,
 		language, status, attempts, next_attempt_at, last_error, created_at, claimed_at IS NOT NULL, thread_root,
-		EXISTS (SELECT 1 FROM outbox r WHERE r.ticket_id = outbox.ticket_id AND r.thread_root = 1)
+		EXISTS (SELECT 1 FROM outbox r WHERE r.ticket_id = outbox.ticket_id AND r.thread_root = TRUE)
 		FROM outbox `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list notifications: %w", err)

@@ -70,8 +70,8 @@ func (d *DB) ClaimNotifications(ctx context.Context, rows []Notification, lim Co
 				n.Claimed = true
 			}
 			if RequesterKind(n.Kind) && !n.ThreadRoot && !n.RootTaken {
-				res, err := tx.Exec(`UPDATE outbox SET thread_root = 1 WHERE id = ?
-					AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = 1)`, n.ID, n.TicketID)
+				res, err := tx.Exec(`UPDATE outbox SET thread_root = TRUE WHERE id = ?
+					AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = TRUE)`, n.ID, n.TicketID)
 				if err != nil {
 					return fmt.Errorf("db: unable to claim the thread root: %w", err)
 				}
@@ -139,7 +139,7 @@ func claimConfirmation(tx *Tx, n Notification, lim ConfirmLimits, now Time) (hel
 // a span: a range of the partial index on (column, created_at).
 func confirmCountSQL(column string) string {
 	return `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ` + column + ` = ?
-		AND claimed_at IS NOT NULL AND created_at > ? AND created_at <= ? LIMIT ?)`
+		AND claimed_at IS NOT NULL AND created_at > ? AND created_at <= ? LIMIT ?) AS capped`
 }
 
 // confirmKey is the address as the limits see it, and its domain: one
