@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,8 +9,10 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
+	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
+	"github.com/kinconecta/helpdesk/internal/pgtest"
 )
 
 // sharedWithin is how soon a change made through one process shows on a
@@ -35,6 +38,39 @@ func (st *stream) waitWithin(t testing.TB, d time.Duration, what string, ok func
 	}
 }
 
+// newPostgresServer starts an application over the PostgreSQL database
+// at url, with files of its own.
+func newPostgresServer(t *testing.T, url string) *testServer {
+	t.Helper()
+	store, err := db.OpenPostgres(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := filestore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	t.Cleanup(func() {
+		_ = app.ShutdownWithTimeout(5 * time.Second)
+		store.Close()
+	})
+	s := &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir,
+		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}}
+	if _, s.AgentKey, err = store.CreateAPIKey(t.Context(), "test agent", db.RoleAgent); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // on is b as it would be behind a load balancer sending its next request
 // to the process s: the same cookies, another process.
 func (b *browser) on(s *testServer) *browser {
@@ -49,11 +85,21 @@ func (b *browser) on(s *testServer) *browser {
 // the process that does not hold its stream still ends that stream and
 // takes the agent off the other's line.
 func TestPresenceSharedAcrossProcesses(t *testing.T) {
+	one := newTestServer(t)
+	presenceShared(t, one, one.twin(t))
+}
+
+// The same on PostgreSQL, where each process has a writer of its own.
+func TestPresenceSharedAcrossProcessesPostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	one := newPostgresServer(t, url)
+	presenceShared(t, one, newPostgresServer(t, url))
+}
+
+func presenceShared(t *testing.T, one, two *testServer) {
 	old := desk.PresencePing
 	t.Cleanup(func() { desk.PresencePing = old })
 	desk.PresencePing = time.Minute // nothing but the shared hub can show a change in time
-	one := newTestServer(t)
-	two := one.twin(t)
 	c := one.createTicket(t, nil)
 	lucia := one.signIn(t, db.RoleAgent)
 	marta := two.signIn(t, db.RoleAgent)

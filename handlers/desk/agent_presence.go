@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,19 +90,26 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 		defer end.Stop()
 		fmt.Fprintf(out, "retry: %d\n\n", presenceRetry.Milliseconds())
 		last := ""
-		for {
-			st := h.Presence.State(w)
-			if st.Gone {
-				return // the page said it leaves, through this process or another
-			}
-			ev := presenceEvent{Text: agent.ViewersText(lang, viewersOf(st)), Newest: st.Newest}
-			if ev.Newest <= seen {
-				ev.Newest = 0
-			}
-			b, _ := json.Marshal(ev)
-			if string(b) != last {
-				last = string(b)
-				fmt.Fprintf(out, "event: presence\ndata: %s\n\n", b)
+		// The state is read when the hub wakes the stream: a change on
+		// the ticket, through any process. A ping reads it only while it
+		// shows someone replying, which runs out without a change when
+		// their page goes quiet.
+		var st web.PresenceState
+		for read := true; ; {
+			if read {
+				st = h.Presence.State(w)
+				if st.Gone {
+					return // the page said it leaves, through this process or another
+				}
+				ev := presenceEvent{Text: agent.ViewersText(lang, viewersOf(st)), Newest: st.Newest}
+				if ev.Newest <= seen {
+					ev.Newest = 0
+				}
+				b, _ := json.Marshal(ev)
+				if string(b) != last {
+					last = string(b)
+					fmt.Fprintf(out, "event: presence\ndata: %s\n\n", b)
+				}
 			}
 			if out.Flush() != nil {
 				return // the page is gone
@@ -112,9 +120,9 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 			case <-end.C:
 				return
 			case <-w.Wake():
+				read = true
 			case <-ping.C:
-				// Read afresh too: a "replying" the page stopped
-				// repeating has run out.
+				read = slices.ContainsFunc(st.Viewers, func(v web.PresenceViewer) bool { return v.Replying })
 				fmt.Fprint(out, ": ping\n\n")
 			}
 		}
