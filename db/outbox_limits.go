@@ -56,34 +56,41 @@ func (d *DB) ClaimNotifications(ctx context.Context, rows []Notification, lim Co
 	}
 	var out []Notification
 	err := d.write(ctx, func(tx *Tx) error {
-		out = out[:0]
-		now := Time{d.now()}
-		for _, n := range rows {
-			if n.Kind == NotifyTicketCreated && !n.Claimed {
-				held, err := claimConfirmation(tx, n, lim, now)
-				if err != nil {
-					return err
-				}
-				if held {
-					continue
-				}
-				n.Claimed = true
-			}
-			if RequesterKind(n.Kind) && !n.ThreadRoot && !n.RootTaken {
-				res, err := tx.Exec(`UPDATE outbox SET thread_root = 1 WHERE id = ?
-					AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = 1)`, n.ID, n.TicketID)
-				if err != nil {
-					return fmt.Errorf("db: unable to claim the thread root: %w", err)
-				}
-				affected, _ := res.RowsAffected()
-				n.ThreadRoot, n.RootTaken = affected == 1, true
-			}
-			out = append(out, n)
-		}
-		return nil
+		var err error
+		out, err = readyForSending(tx, rows, lim, Time{d.now()})
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// readyForSending is ClaimNotifications' work inside the caller's write:
+// rows in, the ones to send out, in the same order.
+func readyForSending(tx *Tx, rows []Notification, lim ConfirmLimits, now Time) ([]Notification, error) {
+	out := make([]Notification, 0, len(rows))
+	for _, n := range rows {
+		if n.Kind == NotifyTicketCreated && !n.Claimed {
+			held, err := claimConfirmation(tx, n, lim, now)
+			if err != nil {
+				return nil, err
+			}
+			if held {
+				continue
+			}
+			n.Claimed = true
+		}
+		if RequesterKind(n.Kind) && !n.ThreadRoot && !n.RootTaken {
+			res, err := tx.Exec(`UPDATE outbox SET thread_root = TRUE WHERE id = ?
+				AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = TRUE)`, n.ID, n.TicketID)
+			if err != nil {
+				return nil, fmt.Errorf("db: unable to claim the thread root: %w", err)
+			}
+			affected, _ := res.RowsAffected()
+			n.ThreadRoot, n.RootTaken = affected == 1, true
+		}
+		out = append(out, n)
 	}
 	return out, nil
 }
