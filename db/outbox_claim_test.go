@@ -34,15 +34,22 @@ func engines(t *testing.T) map[string]func() *DB {
 	}
 }
 
-// eachEngine runs test on a fresh store of each engine; another is nil
-// on SQLite, else it opens a second handle on the store's database.
+// eachEngine runs test on a fresh store of each engine, whichever
+// HELPDESK_TEST_DATABASE names (engine_test.go); another is nil on SQLite,
+// else it opens a second handle on the store's database.
 func eachEngine(t *testing.T, test func(t *testing.T, d *DB, another func() *DB)) {
 	for _, name := range []string{"SQLite", "PostgreSQL"} {
 		t.Run(name, func(t *testing.T) {
 			another := engines(t)[name]
-			d := mustOpen(t)
+			var d *DB
 			if another != nil {
 				d = another()
+			} else {
+				var err error
+				if d, err = Open(t.TempDir()); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { d.Close() })
 			}
 			test(t, d, another)
 		})
