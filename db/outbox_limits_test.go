@@ -111,7 +111,7 @@ func TestOutboxQueryPlans(t *testing.T) {
 	for _, tc := range []struct{ name, query, index string }{
 		{"PerAddress", confirmCountSQL("recipient_key"), "outbox_confirm_address"},
 		{"PerDomain", confirmCountSQL("recipient_domain"), "outbox_confirm_domain"},
-		{"ThreadRoot", `SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = 1`, "outbox_thread_root"},
+		{"ThreadRoot", `SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = TRUE`, "outbox_thread_root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, err := d.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+tc.query, "x", "a", "b", 5)
