@@ -20,7 +20,19 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func testPlace(tb testing.TB) string {
 	tb.Helper()
 	if onPostgres {
-		return pgtest.URL(tb)
+		// The schema is made once, in a template each test's database
+		// copies (internal/storetest does the same).
+		err := pgtest.Template("helpdesk_db_template", func(url string) error {
+			d, err := OpenPostgres(url)
+			if err != nil {
+				return err
+			}
+			return d.Close()
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return pgtest.URLFrom(tb, "helpdesk_db_template")
 	}
 	return tb.TempDir()
 }

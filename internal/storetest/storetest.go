@@ -23,9 +23,25 @@ func OnPostgres() bool { return os.Getenv("HELPDESK_TEST_DATABASE") == "postgres
 func Place(tb testing.TB, dir string) string {
 	tb.Helper()
 	if OnPostgres() {
-		return pgtest.URL(tb)
+		if err := pgtest.Template(template, migrated); err != nil {
+			tb.Fatalf("storetest: %v", err)
+		}
+		return pgtest.URLFrom(tb, template)
 	}
 	return dir
+}
+
+// template is a database with the helpdesk's schema, made once per test
+// binary: copying it is a file copy, where migrating each test's database
+// ran the whole schema (functions, triggers, the search configuration).
+const template = "helpdesk_template"
+
+func migrated(url string) error {
+	store, err := db.OpenPostgres(url)
+	if err != nil {
+		return err
+	}
+	return store.Close()
 }
 
 // OpenAt opens the database at place (Place); the caller closes it.
