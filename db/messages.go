@@ -327,18 +327,3 @@ func (d *DB) LastMessageID(ctx context.Context, ticketID int64, withInternal boo
 	}
 	return id, nil
 }
-
-// NewerPublicMessage is newerPublicMessage for a reader: the first public
-// message after seen that authorID (0 for none) did not write, 0 for none.
-func (d *DB) NewerPublicMessage(ctx context.Context, ticketID, seen, authorID int64) (int64, error) {
-	var id int64
-	err := d.read.QueryRowContext(ctx, `SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = FALSE
-		AND (author_id IS NULL OR author_id <> ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("db: unable to look for newer messages: %w", err)
-	}
-	return id, nil
-}
