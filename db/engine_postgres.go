@@ -63,6 +63,7 @@ func OpenPostgres(url string) (*DB, error) {
 		cancel()
 		wg.Wait()
 	}
+	d.stopUpkeep = d.startUpkeep()
 	return d, nil
 }
 

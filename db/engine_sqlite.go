@@ -104,6 +104,7 @@ func Open(dataDir string) (*DB, error) {
 	d.closeEngine = func() {
 		_, _ = d.writer.conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
+	d.stopUpkeep = d.startUpkeep()
 	return d, nil
 }
 
