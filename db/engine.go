@@ -19,6 +19,8 @@ type engine interface {
 	// maintain runs between write batches once writes have piled up or
 	// the writer has been idle (SQLite: a WAL checkpoint).
 	maintain(conn *sql.DB)
+	// upkeep tidies what the engine's own tables gather (upkeep.go).
+	upkeep(tx *Tx) error
 	// retryable reports whether a transaction that failed with err may
 	// succeed when run again unchanged (a serialization failure).
 	retryable(err error) bool

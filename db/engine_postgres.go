@@ -157,6 +157,14 @@ func (e *postgresEngine) beforeCommit(tx *Tx) error {
 
 func (*postgresEngine) maintain(*sql.DB) {}
 
+// upkeep folds the ticket counts of ended sessions (postgres.FoldTicketCounts).
+func (*postgresEngine) upkeep(tx *Tx) error {
+	if _, err := tx.Exec(postgres.FoldTicketCounts); err != nil {
+		return fmt.Errorf("db: unable to fold ticket counts: %w", err)
+	}
+	return nil
+}
+
 // retryable: serialization_failure and deadlock_detected (SQLSTATE 40001,
 // 40P01) fail a transaction only because of another's timing.
 func (*postgresEngine) retryable(err error) bool {

@@ -149,6 +149,8 @@ func (sqliteEngine) maintain(conn *sql.DB) {
 
 func (sqliteEngine) retryable(error) bool { return false }
 
+func (sqliteEngine) upkeep(*Tx) error { return nil }
+
 func (sqliteEngine) nextTicketID(tx *Tx) (int64, error) {
 	var id int64
 	if err := tx.QueryRow(sqlite.NextTicketID).Scan(&id); err != nil {

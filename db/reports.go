@@ -9,7 +9,9 @@ import (
 
 // StatusCounts returns how many tickets are in each status.
 func (d *DB) StatusCounts(ctx context.Context) (map[Status]int, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT status, n FROM ticket_counts`)
+	// PostgreSQL keeps a row per status and writing session (its
+	// migrations/001_init.sql); SQLite one per status.
+	rows, err := d.read.QueryContext(ctx, `SELECT status, CAST(sum(n) AS BIGINT) FROM ticket_counts GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to count tickets: %w", err)
 	}

@@ -41,9 +41,13 @@ func (d *DB) startUpkeep() (stop func()) {
 	}
 }
 
-// upkeep deletes expired sessions and dead throttle rows.
+// upkeep deletes expired sessions and dead throttle rows, and lets the
+// engine tidy its own tables.
 func (d *DB) upkeep(ctx context.Context) error {
 	if err := d.PurgeExpiredSessions(ctx); err != nil {
+		return err
+	}
+	if err := d.write(ctx, d.eng.upkeep); err != nil {
 		return err
 	}
 	_, err := d.SweepThrottles(ctx)

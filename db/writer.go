@@ -189,8 +189,9 @@ func (w *writer) runGroup(ops []writeOp, errs []error) {
 }
 
 // maxRetries bounds how often a transaction that lost a serialization
-// conflict to another process is run again.
-const maxRetries = 10
+// conflict to another process is run again; with the backoff below, about
+// two seconds of trying.
+const maxRetries = 20
 
 // runRetrying is run, run again while the transaction failed only because
 // a concurrent transaction (another process's writer, on PostgreSQL) made
@@ -207,9 +208,10 @@ func (w *writer) runRetrying(ops []writeOp, errs []error) (failed int, err error
 		if cause == nil || !w.eng.retryable(cause) || attempt == maxRetries {
 			return failed, err
 		}
-		// Back off a little, more each time, at random, so two writers
-		// that keep colliding fall out of step.
-		time.Sleep(time.Duration(attempt) * time.Duration(1+rand.IntN(2000)) * time.Microsecond)
+		// Back off at random, up to twice as long each time (capped at
+		// 200 ms), so two writers that keep colliding fall out of step.
+		ceiling := min(time.Millisecond<<attempt, 200*time.Millisecond)
+		time.Sleep(time.Duration(1 + rand.Int64N(int64(ceiling))))
 	}
 }
 
