@@ -142,7 +142,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.files, err = parseFilesURL(filesURL); err != nil {
 		return c, err
 	}
-	if err := checkDatabaseURL(c.databaseURL); err != nil {
+	if err := checkDatabaseURL("--database-url", c.databaseURL); err != nil {
 		return c, err
 	}
 	ms.BaseURL = c.baseURL
