@@ -11,8 +11,18 @@ N ?= 100000
 build:
 	$(GO) build -o helpdesk .
 
+# The store, API and mail suites run a second time on PostgreSQL
+# (HELPDESK_TEST_DATABASE=postgres, a throwaway cluster: internal/pgtest),
+# beside the main run: they mostly wait on the server, so the two share
+# the cores well. Their output follows the main run's.
+PG_TEST_PKGS ?= ./db/... ./mail ./handlers/...
 test: vet check-generated chromium postgresql
-	$(GO) test $(TEST_FLAGS) ./...
+	@log=$$(mktemp); \
+	HELPDESK_TEST_DATABASE=postgres $(GO) test -count=1 -timeout 15m $(PG_TEST_PKGS) >$$log 2>&1 & pg=$$!; \
+	$(GO) test $(TEST_FLAGS) ./...; main=$$?; \
+	wait $$pg; pgrun=$$?; \
+	echo "== the same suites on PostgreSQL:"; cat $$log; rm -f $$log; \
+	test $$main = 0 && test $$pgrun = 0
 	# Tests too slow under the race detector (go:build !race) run here.
 	$(GO) test -count=1 -run 'TooLarge' ./mail
 

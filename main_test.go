@@ -26,6 +26,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kinconecta/helpdesk/internal/pgtest"
 )
 
 // Bounds that keep every test finite even when the product misbehaves.
@@ -44,9 +46,11 @@ var (
 	buildErr  error
 )
 
-// TestMain removes the binary built for the tests once they are done.
+// TestMain removes the binary built for the tests and stops the PostgreSQL
+// cluster (internal/pgtest) once they are done.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

@@ -163,7 +163,7 @@ func (d *DB) findAPIKey(ctx context.Context, hash []byte) (APIKey, error) {
 	err := d.read.QueryRowContext(ctx, `SELECT k.id, k.name, k.role, k.prefix, k.created_at, k.key_hash, k.created_by
 		FROM api_keys k LEFT JOIN users u ON u.id = k.created_by
 		WHERE k.key_hash = ? AND k.revoked_at IS NULL
-			AND (k.created_by IS NULL OR u.active = 1 AND (k.role = 'agent' OR u.role = 'admin'))`, hash).
+			AND (k.created_by IS NULL OR u.active = TRUE AND (k.role = 'agent' OR u.role = 'admin'))`, hash).
 		Scan(&k.ID, &k.Name, &k.Role, &k.Prefix, &k.CreatedAt, &stored, &creator)
 	// The lookup is by hash of a 256-bit secret; the compare is belt and braces.
 	if err == sql.ErrNoRows || err == nil && subtle.ConstantTimeCompare(stored, hash) != 1 {

@@ -182,7 +182,7 @@ func TestAPIKeyLookupChecksCreator(t *testing.T) {
 	if !f.works(t, agentSecret) {
 		t.Error("an agent key of an agent stopped working")
 	}
-	set(`UPDATE users SET active = 0 WHERE id = ?`)
+	set(`UPDATE users SET active = FALSE WHERE id = ?`)
 	if f.works(t, agentSecret) {
 		t.Error("a key works while its creator is deactivated")
 	}
@@ -242,6 +242,7 @@ func TestAPIKeyMadeWithKeyInheritsCreator(t *testing.T) {
 // A key's last use is written at most once per KeyUseInterval, however
 // many calls it serves, so reads do not turn into writes.
 func TestAPIKeyLastUseWrittenOncePerInterval(t *testing.T) {
+	sqliteOnly(t)
 	d := mustOpen(t)
 	var clock atomic.Int64
 	start := time.Date(2026, 3, 10, 11, 0, 0, 0, time.UTC)

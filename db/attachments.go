@@ -65,7 +65,7 @@ func insertAttachment(tx *Tx, ticketID int64, messageID *int64, a NewAttachment,
 func countAttachments(tx *Tx, ticketID int64, internal bool) (int, error) {
 	filter := hideInternal
 	if internal {
-		filter = ` AND message_id IN (SELECT id FROM messages WHERE internal = 1)`
+		filter = ` AND message_id IN (SELECT id FROM messages WHERE internal = TRUE)`
 	}
 	var n int
 	if err := tx.QueryRow(`SELECT count(*) FROM attachments WHERE ticket_id = ?`+filter, ticketID).Scan(&n); err != nil {
@@ -137,7 +137,7 @@ func scanAttachment(s scanner) (Attachment, error) {
 }
 
 // hideInternal leaves out files attached to agents' internal notes.
-const hideInternal = ` AND (message_id IS NULL OR message_id NOT IN (SELECT id FROM messages WHERE internal = 1))`
+const hideInternal = ` AND (message_id IS NULL OR message_id NOT IN (SELECT id FROM messages WHERE internal = TRUE))`
 
 // attachmentsOf returns the attachments of the given tickets, by ticket id;
 // withInternal false leaves out those of internal notes.

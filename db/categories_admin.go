@@ -35,7 +35,7 @@ func (d *DB) validateCategory(in CategoryInput) (CategoryInput, error) {
 
 // uniqueViolation turns a UNIQUE failure into a field conflict.
 func uniqueViolation(err error, field, what string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+	if isUniqueViolation(err) {
 		return &Error{Code: ECONFLICT, Message: what + " is already in use",
 			Fields: []FieldError{{Field: field, Message: "is already in use"}}}
 	}

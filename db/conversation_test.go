@@ -15,6 +15,7 @@ import (
 // thread: the last public message that is not the system's decides; a
 // ticket no agent answered waits on an agent; closed tickets on nobody.
 func TestConversationMigrationBackfills(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	conn, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), false))

@@ -32,6 +32,7 @@ type DB struct {
 	// closeEngine runs once the writer has stopped, before the
 	// connections close.
 	closeEngine func()
+	stopUpkeep  func() // upkeep.go
 }
 
 func newDB(eng engine) *DB {
@@ -51,6 +52,9 @@ func (d *DB) forgetChanged(bits uint8) {
 
 // Close finishes the queued writes and closes every connection.
 func (d *DB) Close() error {
+	if d.stopUpkeep != nil {
+		d.stopUpkeep()
+	}
 	d.writer.close()
 	d.closeEngine()
 	err1 := d.read.Close()

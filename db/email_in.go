@@ -256,7 +256,7 @@ func (e *EmailTicket) check(tx *Tx, now Time) error {
 	}
 	// LIMIT: a sender at the cap costs a bounded index range.
 	var n int
-	if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM email_tickets WHERE sender_key = ? AND created_at > ? LIMIT ?)`,
+	if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM email_tickets WHERE sender_key = ? AND created_at > ? LIMIT ?) AS capped`,
 		key, Time{now.Add(-EmailWindow)}, e.PerHour).Scan(&n); err != nil {
 		return fmt.Errorf("db: unable to count the sender's tickets: %w", err)
 	}

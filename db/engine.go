@@ -25,6 +25,11 @@ type engine interface {
 	// nextTicketID is the id the next ticket inserted in tx gets: its
 	// token is derived from it before the row exists.
 	nextTicketID(tx *Tx) (int64, error)
+	// listColumns are the columns a ticket list selects, in
+	// ticketScanner's order.
+	listColumns() string
+	// day is the UTC day of the stored time column col, as 2006-01-02.
+	day(col string) string
 	// search is the engine's full-text search.
 	search() *searchSQL
 	// forUpdateSkipLocked ends a SELECT whose rows the transaction claims

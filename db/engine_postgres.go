@@ -63,6 +63,7 @@ func OpenPostgres(url string) (*DB, error) {
 		cancel()
 		wg.Wait()
 	}
+	d.stopUpkeep = d.startUpkeep()
 	return d, nil
 }
 
@@ -87,8 +88,12 @@ func migratePostgres(conn *sql.DB, eng engine) error {
 // notifications sent meanwhile were missed.
 func (d *DB) listen(ctx context.Context, cfg *pgx.ConnConfig) {
 	l := &pgxlisten.Listener{
-		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, cfg) },
-		LogError:       func(_ context.Context, err error) { slog.Warn("db: listening for changes", "err", err) },
+		Connect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, cfg) },
+		LogError: func(ctx context.Context, err error) {
+			if ctx.Err() == nil { // not the Close that ends it
+				slog.Warn("db: listening for changes", "err", err)
+			}
+		},
 		ReconnectDelay: 2 * time.Second,
 	}
 	l.Handle(postgres.ChannelOutbox, backlogHandler{
@@ -168,6 +173,19 @@ func (*postgresEngine) nextTicketID(tx *Tx) (int64, error) {
 }
 
 func (*postgresEngine) forUpdateSkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+func (*postgresEngine) day(col string) string {
+	return "to_char(" + col + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
+
+// listColumns selects the enumerated columns as their text: pgx reads
+// them without the copies SQLite's driver makes (sqliteListColumns), and
+// a CASE mixing integers and text is no type PostgreSQL accepts.
+func (*postgresEngine) listColumns() string { return postgresListColumns }
+
+const postgresListColumns = `t.id, t.role_context, t.full_name, t.email, t.subject, t.category_id,
+	t.message, t.status, t.priority, t.assignee_id, t.language, t.created_at, t.updated_at,
+	t.awaiting, t.last_message_at, t.merged_into`
 
 var postgresSearch = &searchSQL{
 	From: postgres.SearchFrom, FromStatus: postgres.SearchFrom, CountFrom: postgres.SearchCountFrom,

@@ -104,6 +104,7 @@ func Open(dataDir string) (*DB, error) {
 	d.closeEngine = func() {
 		_, _ = d.writer.conn.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
+	d.stopUpkeep = d.startUpkeep()
 	return d, nil
 }
 
@@ -157,6 +158,11 @@ func (sqliteEngine) nextTicketID(tx *Tx) (int64, error) {
 }
 
 func (sqliteEngine) forUpdateSkipLocked() string { return "" }
+
+// day: times are stored as fixed-width UTC text (time.go).
+func (sqliteEngine) day(col string) string { return "substr(" + col + ", 1, 10)" }
+
+func (sqliteEngine) listColumns() string { return sqliteListColumns }
 
 var sqliteSearch = &searchSQL{
 	From: sqlite.SearchFrom, FromStatus: sqlite.SearchFromStatus, CountFrom: sqlite.SearchCountFrom,

@@ -101,6 +101,21 @@ func IsStorageFull(err error) bool {
 	return ErrorCode(err) == ESTORAGEFULL
 }
 
+// isUniqueViolation reports whether err is a UNIQUE constraint's refusal,
+// from either engine (SQLITE_CONSTRAINT_UNIQUE or a primary key's; SQLSTATE
+// 23505).
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &se):
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	case errors.As(err, &pe):
+		return pe.Code == "23505"
+	}
+	return false
+}
+
 // ErrUnavailable answers a request the server had no file descriptor for:
 // a moment's overload, which passes as other requests finish. Like
 // ErrStorageFull it names no path.

@@ -46,6 +46,7 @@ func TestCleanFileNameStripsControls(t *testing.T) {
 // Names stored before the cleaning lose their bidi controls when the
 // migration runs.
 func TestFileNameMigrationStripsBidiControls(t *testing.T) {
+	sqliteOnly(t)
 	d := mustOpen(t)
 	tk, _, err := d.CreateTicket(t.Context(), NewTicket{RoleContext: "guest", FullName: "Ana", Email: "ana@example.com",
 		Subject: "s", Category: "General Inquiry", Message: "m"}, Actor{Type: "requester"})

@@ -120,7 +120,7 @@ func mergeSummary(ctx context.Context, q querier, id, into int64) (MergeSummary,
 	}
 	err = q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM messages WHERE ticket_id = ?1),
-		(SELECT count(*) FROM messages WHERE ticket_id = ?1 AND internal = 1),
+		(SELECT count(*) FROM messages WHERE ticket_id = ?1 AND internal = TRUE),
 		(SELECT count(*) FROM attachments WHERE ticket_id = ?1),
 		(SELECT count(*) FROM ticket_events WHERE ticket_id = ?1)`, id).
 		Scan(&sum.Messages, &sum.Notes, &sum.Files, &sum.Events)
@@ -141,22 +141,27 @@ func mergeTx(tx *Tx, sum MergeSummary, by Actor, now Time) error {
 	if err := insertMessage(tx, &first, "", nil); err != nil {
 		return err
 	}
-	steps := []struct{ what, query string }{
-		{"files", `UPDATE attachments SET ticket_id = ?2, message_id = coalesce(message_id, ?3) WHERE ticket_id = ?1`},
+	// Each statement names ?1 source, ?2 target, ?3 the first message,
+	// ?4 now; PostgreSQL takes exactly the arguments a statement names.
+	steps := []struct {
+		what, query string
+		args        []any
+	}{
+		{"files", `UPDATE attachments SET ticket_id = ?2, message_id = coalesce(message_id, ?3) WHERE ticket_id = ?1`, []any{s.ID, t.ID, first.ID}},
 		// The same email may sit on both tickets (one reply sent to both
 		// addresses): both copies stay, and the moved one forgets its
 		// Message-ID, which is unique within a ticket.
 		{"messages", `UPDATE messages SET email_message_id = NULL WHERE ticket_id = ?1 AND email_message_id IN
-			(SELECT email_message_id FROM messages WHERE ticket_id = ?2 AND email_message_id IS NOT NULL)`},
-		{"messages", `UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1`},
-		{"history", `UPDATE ticket_events SET ticket_id = ?2 WHERE ticket_id = ?1`},
-		{"tags", `INSERT INTO ticket_tags (ticket_id, tag) SELECT ?2, tag FROM ticket_tags WHERE ticket_id = ?1 ON CONFLICT DO NOTHING`},
-		{"tags", `DELETE FROM ticket_tags WHERE ticket_id = ?1`},
-		{"earlier merges", `UPDATE tickets SET merged_into = ?2 WHERE merged_into = ?1`},
-		{"source", `UPDATE tickets SET status = 'closed', awaiting = NULL, merged_into = ?2, updated_at = ?4 WHERE id = ?1`},
+			(SELECT email_message_id FROM messages WHERE ticket_id = ?2 AND email_message_id IS NOT NULL)`, []any{s.ID, t.ID}},
+		{"messages", `UPDATE messages SET ticket_id = ?2 WHERE ticket_id = ?1`, []any{s.ID, t.ID}},
+		{"history", `UPDATE ticket_events SET ticket_id = ?2 WHERE ticket_id = ?1`, []any{s.ID, t.ID}},
+		{"tags", `INSERT INTO ticket_tags (ticket_id, tag) SELECT ?2, tag FROM ticket_tags WHERE ticket_id = ?1 ON CONFLICT DO NOTHING`, []any{s.ID, t.ID}},
+		{"tags", `DELETE FROM ticket_tags WHERE ticket_id = ?1`, []any{s.ID}},
+		{"earlier merges", `UPDATE tickets SET merged_into = ?2 WHERE merged_into = ?1`, []any{s.ID, t.ID}},
+		{"source", `UPDATE tickets SET status = 'closed', awaiting = NULL, merged_into = ?2, updated_at = ?3 WHERE id = ?1`, []any{s.ID, t.ID, now}},
 	}
 	for _, st := range steps {
-		if _, err := tx.Exec(st.query, s.ID, t.ID, first.ID, now); err != nil {
+		if _, err := tx.Exec(st.query, st.args...); err != nil {
 			return fmt.Errorf("db: unable to move the %s of a merged ticket: %w", st.what, err)
 		}
 	}
@@ -193,10 +198,11 @@ func mergedText(s Ticket) string {
 func refollowConversation(tx *Tx, id int64, now Time) error {
 	_, err := tx.Exec(`WITH last AS (
 			SELECT m.author_type, m.created_at FROM messages m
-			WHERE m.ticket_id = ?2 AND m.internal = 0 AND m.author_type <> 'system'
+			WHERE m.ticket_id = ?2 AND m.internal = FALSE AND m.author_type <> 'system'
 			ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
 		UPDATE tickets SET
-			last_message_at = max(created_at, coalesce((SELECT created_at FROM last), created_at)),
+			last_message_at = CASE WHEN (SELECT created_at FROM last) > created_at
+				THEN (SELECT created_at FROM last) ELSE created_at END,
 			awaiting = CASE
 				WHEN status = 'closed' THEN NULL
 				WHEN EXISTS (SELECT 1 FROM last WHERE author_type = 'agent' AND last.created_at >= tickets.created_at)
@@ -234,8 +240,8 @@ func (d *DB) MergeCandidates(ctx context.Context, t Ticket, query string, limit 
 	rows, err := d.read.QueryContext(ctx, `
 		SELECT id, subject, status, created_at FROM tickets
 		WHERE email = ?1 COLLATE NOCASE AND id <> ?2 AND status <> 'closed'
-		  AND (?3 = '' OR id = ?4 OR instr(lower(subject), lower(?3)) > 0)
-		ORDER BY id DESC LIMIT ?5`, t.Email, t.ID, query, byID, limit)
+		  AND (?3 = '' OR id = ?4 OR lower(subject) LIKE ?5 ESCAPE '\')
+		ORDER BY id DESC LIMIT ?6`, t.Email, t.ID, query, byID, "%"+escapeLike(strings.ToLower(query))+"%", limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list merge candidates: %w", err)
 	}
@@ -249,4 +255,9 @@ func (d *DB) MergeCandidates(ctx context.Context, t Ticket, query string, limit 
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

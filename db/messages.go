@@ -235,12 +235,12 @@ func followConversation(tx *Tx, t Ticket, msg Message, by Actor, now Time) error
 			AwaitingAgent, now, status, t.ID); err != nil {
 			return fmt.Errorf("db: unable to record the reply: %w", err)
 		}
-		recipients := `WHERE id = ? AND active = 1`
+		recipients := `WHERE id = ? AND active = TRUE`
 		args := []any{NotifyRequesterReply, t.ID, msg.ID, now, now}
 		if t.AssigneeID != nil {
 			args = append(args, *t.AssigneeID)
 		} else {
-			recipients = `WHERE active = 1 AND notify_new_tickets = 1`
+			recipients = `WHERE active = TRUE AND notify_new_tickets = TRUE`
 		}
 		if _, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, message_id, recipient, language, next_attempt_at, created_at)
 			SELECT ?, ?, ?, email, `+agentLanguage+`, ?, ? FROM users `+recipients, args...); err != nil {
@@ -260,7 +260,7 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 		SELECT id, ticket_id, author_type, author_id, author_name,
 			CASE WHEN ?2 OR author_type <> 'agent' THEN coalesce(author_email, '') ELSE '' END,
 			body, internal, created_at, format
-		FROM messages WHERE ticket_id = ?1 AND (internal = 0 OR ?2) ORDER BY created_at, id`, ticketID, withInternal)
+		FROM messages WHERE ticket_id = ?1 AND (internal = FALSE OR ?2) ORDER BY created_at, id`, ticketID, withInternal)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list messages: %w", err)
 	}
@@ -304,8 +304,8 @@ func (d *DB) Messages(ctx context.Context, ticketID int64, withInternal bool) ([
 // no news to them; internal notes do not answer the requester.
 func newerPublicMessage(tx *Tx, ticketID, seen int64, authorID *int64) (int64, error) {
 	var id int64
-	err := tx.QueryRow(`SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = 0
-		AND (author_id IS NULL OR author_id IS NOT ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
+	err := tx.QueryRow(`SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = FALSE
+		AND (author_id IS NULL OR author_id IS DISTINCT FROM ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -320,25 +320,10 @@ func newerPublicMessage(tx *Tx, ticketID, seen int64, authorID *int64) (int64, e
 // "seen up to" for the send guard.
 func (d *DB) LastMessageID(ctx context.Context, ticketID int64, withInternal bool) (int64, error) {
 	var id int64
-	err := d.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_id = ? AND (internal = 0 OR ?)`,
+	err := d.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages WHERE ticket_id = ? AND (internal = FALSE OR ?)`,
 		ticketID, withInternal).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("db: unable to read the last message: %w", err)
-	}
-	return id, nil
-}
-
-// NewerPublicMessage is newerPublicMessage for a reader: the first public
-// message after seen that authorID (0 for none) did not write, 0 for none.
-func (d *DB) NewerPublicMessage(ctx context.Context, ticketID, seen, authorID int64) (int64, error) {
-	var id int64
-	err := d.read.QueryRowContext(ctx, `SELECT id FROM messages WHERE ticket_id = ? AND id > ? AND internal = 0
-		AND (author_id IS NULL OR author_id <> ?) ORDER BY id LIMIT 1`, ticketID, seen, authorID).Scan(&id)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("db: unable to look for newer messages: %w", err)
 	}
 	return id, nil
 }

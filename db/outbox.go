@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -94,7 +95,9 @@ func (d *DB) signalOutbox() {
 }
 
 // DueNotifications returns up to limit pending notifications whose next
-// attempt is due, oldest first.
+// attempt is due, oldest first. It only reads: a worker that sends them
+// takes them with ClaimDue instead, so that no other process sends them
+// too.
 func (d *DB) DueNotifications(ctx context.Context, limit int) ([]Notification, error) {
 	return d.notifications(ctx, `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
 		Time{d.now()}, limit)
@@ -112,13 +115,21 @@ func (d *DB) Notifications(ctx context.Context, status string, limit int) ([]Not
 }
 
 func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]Notification, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT id, kind, coalesce(ticket_id, 0), coalesce(message_id, 0), recipient,
-		language, status, attempts, next_attempt_at, last_error, created_at, claimed_at IS NOT NULL, thread_root,
-		EXISTS (SELECT 1 FROM outbox r WHERE r.ticket_id = outbox.ticket_id AND r.thread_root = 1)
-		FROM outbox `+where, args...)
+	rows, err := d.read.QueryContext(ctx, `SELECT `+notificationColumns+` FROM outbox `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list notifications: %w", err)
 	}
+	return scanNotifications(rows)
+}
+
+// notificationColumns are the outbox columns scanNotifications reads, for
+// a SELECT from outbox or an UPDATE's RETURNING.
+const notificationColumns = `id, kind, coalesce(ticket_id, 0), coalesce(message_id, 0), recipient,
+	language, status, attempts, next_attempt_at, last_error, created_at, claimed_at IS NOT NULL, thread_root,
+	EXISTS (SELECT 1 FROM outbox r WHERE r.ticket_id = outbox.ticket_id AND r.thread_root = TRUE)`
+
+// scanNotifications reads notificationColumns rows and closes them.
+func scanNotifications(rows *sql.Rows) ([]Notification, error) {
 	defer rows.Close()
 	var out []Notification
 	for rows.Next() {
@@ -129,7 +140,10 @@ func (d *DB) notifications(ctx context.Context, where string, args ...any) ([]No
 		}
 		out = append(out, n)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: unable to list notifications: %w", err)
+	}
+	return out, nil
 }
 
 // MarkSent records a delivered notification.
@@ -161,7 +175,7 @@ func (d *DB) MarkAttemptFailed(ctx context.Context, id int64, reason string, ret
 // (and it counts against them from then on). ENOTFOUND when id is
 // neither failed nor suppressed.
 func (d *DB) RetryNotification(ctx context.Context, id int64) error {
-	return d.write(ctx, func(tx *Tx) error {
+	err := d.write(ctx, func(tx *Tx) error {
 		now := Time{d.now()}
 		res, err := tx.Exec(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
 			claimed_at = CASE WHEN status = 'suppressed' THEN ? ELSE claimed_at END
@@ -174,4 +188,10 @@ func (d *DB) RetryNotification(ctx context.Context, id int64) error {
 		}
 		return nil
 	})
+	if err == nil {
+		// On PostgreSQL a trigger tells every process; this one may
+		// be the embedded engine's only one.
+		d.signalOutbox()
+	}
+	return err
 }

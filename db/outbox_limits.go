@@ -34,10 +34,14 @@ type ConfirmLimits struct {
 //
 //   - A confirmation seen for the first time is counted against lim: the
 //     confirmations already let through (claimed) to its address and
-//     domain for tickets created within ConfirmWindow before its own. Over
-//     a limit it becomes OutboxSuppressed, with LastError naming the
-//     limit, and is left out; otherwise it is claimed and never counted
-//     again, even when its sending is retried.
+//     domain for tickets created less than ConfirmWindow before or after
+//     its own. Over a limit it becomes OutboxSuppressed, with LastError
+//     naming the limit, and is left out; otherwise it is claimed and never
+//     counted again, even when its sending is retried. One worker claims
+//     confirmations in the order they were created, so the later ones
+//     count nothing; workers of several processes claim at once, out of
+//     that order, and counting both sides keeps every hour of creation
+//     times within the limit however the claims interleave.
 //   - The first requester row of a ticket to get here becomes the thread's
 //     root (ThreadRoot): CONTRACT §5 gives the first email the requester
 //     gets the root Message-ID, and it may not be the confirmation (held
@@ -56,34 +60,41 @@ func (d *DB) ClaimNotifications(ctx context.Context, rows []Notification, lim Co
 	}
 	var out []Notification
 	err := d.write(ctx, func(tx *Tx) error {
-		out = out[:0]
-		now := Time{d.now()}
-		for _, n := range rows {
-			if n.Kind == NotifyTicketCreated && !n.Claimed {
-				held, err := claimConfirmation(tx, n, lim, now)
-				if err != nil {
-					return err
-				}
-				if held {
-					continue
-				}
-				n.Claimed = true
-			}
-			if RequesterKind(n.Kind) && !n.ThreadRoot && !n.RootTaken {
-				res, err := tx.Exec(`UPDATE outbox SET thread_root = 1 WHERE id = ?
-					AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = 1)`, n.ID, n.TicketID)
-				if err != nil {
-					return fmt.Errorf("db: unable to claim the thread root: %w", err)
-				}
-				affected, _ := res.RowsAffected()
-				n.ThreadRoot, n.RootTaken = affected == 1, true
-			}
-			out = append(out, n)
-		}
-		return nil
+		var err error
+		out, err = readyForSending(tx, rows, lim, Time{d.now()})
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// readyForSending is ClaimNotifications' work inside the caller's write:
+// rows in, the ones to send out, in the same order.
+func readyForSending(tx *Tx, rows []Notification, lim ConfirmLimits, now Time) ([]Notification, error) {
+	out := make([]Notification, 0, len(rows))
+	for _, n := range rows {
+		if n.Kind == NotifyTicketCreated && !n.Claimed {
+			held, err := claimConfirmation(tx, n, lim, now)
+			if err != nil {
+				return nil, err
+			}
+			if held {
+				continue
+			}
+			n.Claimed = true
+		}
+		if RequesterKind(n.Kind) && !n.ThreadRoot && !n.RootTaken {
+			res, err := tx.Exec(`UPDATE outbox SET thread_root = TRUE WHERE id = ?
+				AND NOT EXISTS (SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = TRUE)`, n.ID, n.TicketID)
+			if err != nil {
+				return nil, fmt.Errorf("db: unable to claim the thread root: %w", err)
+			}
+			affected, _ := res.RowsAffected()
+			n.ThreadRoot, n.RootTaken = affected == 1, true
+		}
+		out = append(out, n)
 	}
 	return out, nil
 }
@@ -97,7 +108,7 @@ func needsClaim(n Notification) bool {
 func claimConfirmation(tx *Tx, n Notification, lim ConfirmLimits, now Time) (held bool, err error) {
 	key, domain := confirmKey(n.Recipient)
 	reason := ""
-	since := Time{n.CreatedAt.Add(-ConfirmWindow)}
+	since, until := Time{n.CreatedAt.Add(-ConfirmWindow)}, Time{n.CreatedAt.Add(ConfirmWindow)}
 	for _, c := range []struct {
 		limit       int
 		column, val string
@@ -113,7 +124,7 @@ func claimConfirmation(tx *Tx, n Notification, lim ConfirmLimits, now Time) (hel
 		// LIMIT: a domain at its cap costs a bounded index range, however
 		// much mail it got.
 		var count int
-		if err := tx.QueryRow(confirmCountSQL(c.column), c.val, since, n.CreatedAt, c.limit).Scan(&count); err != nil {
+		if err := tx.QueryRow(confirmCountSQL(c.column), c.val, since, until, c.limit).Scan(&count); err != nil {
 			return false, fmt.Errorf("db: unable to count confirmations: %w", err)
 		}
 		if count >= c.limit {
@@ -136,10 +147,10 @@ func claimConfirmation(tx *Tx, n Notification, lim ConfirmLimits, now Time) (hel
 
 // confirmCountSQL counts, up to a limit, the claimed confirmations with
 // column (recipient_key or recipient_domain) equal to a value, created in
-// a span: a range of the partial index on (column, created_at).
+// an open span: a range of the partial index on (column, created_at).
 func confirmCountSQL(column string) string {
 	return `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ` + column + ` = ?
-		AND claimed_at IS NOT NULL AND created_at > ? AND created_at <= ? LIMIT ?)`
+		AND claimed_at IS NOT NULL AND created_at > ? AND created_at < ? LIMIT ?) AS confirmations`
 }
 
 // confirmKey is the address as the limits see it, and its domain: one

@@ -18,6 +18,7 @@ import (
 // change a CHECK constraint in place); the rows of a database made before
 // it come through whole, and the new status is accepted.
 func TestOutboxMigrationKeepsRows(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	conn, err := sql.Open("sqlite", dsn(filepath.Join(dir, FileName), false))
@@ -105,11 +106,12 @@ func TestOutboxMigrationKeepsRows(t *testing.T) {
 // TestOutboxQueryPlans: the worker's counts and the thread-root lookup
 // are index ranges, not scans of the outbox.
 func TestOutboxQueryPlans(t *testing.T) {
+	sqliteOnly(t)
 	d := mustOpen(t)
 	for _, tc := range []struct{ name, query, index string }{
 		{"PerAddress", confirmCountSQL("recipient_key"), "outbox_confirm_address"},
 		{"PerDomain", confirmCountSQL("recipient_domain"), "outbox_confirm_domain"},
-		{"ThreadRoot", `SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = 1`, "outbox_thread_root"},
+		{"ThreadRoot", `SELECT 1 FROM outbox WHERE ticket_id = ? AND thread_root = TRUE`, "outbox_thread_root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, err := d.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+tc.query, "x", "a", "b", 5)

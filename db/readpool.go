@@ -58,6 +58,27 @@ func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...an
 	return p.DB.QueryRowContext(ctx, p.eng.bind(query), args...)
 }
 
+// QueryRow is QueryRowContext without a context.
+func (p *readPool) QueryRow(query string, args ...any) *sql.Row {
+	return p.QueryRowContext(context.Background(), query, args...)
+}
+
+// Query is QueryContext without a context.
+func (p *readPool) Query(query string, args ...any) (*sql.Rows, error) {
+	return p.QueryContext(context.Background(), query, args...)
+}
+
+// ExecContext runs a statement on a read connection (a test's setup; the
+// store's own writes go through the writer).
+func (p *readPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.DB.ExecContext(ctx, p.eng.bind(query), args...)
+}
+
+// Exec is ExecContext without a context.
+func (p *readPool) Exec(query string, args ...any) (sql.Result, error) {
+	return p.ExecContext(context.Background(), query, args...)
+}
+
 // Close closes the cached statements and the pool.
 func (p *readPool) Close() error {
 	p.mu.Lock()

@@ -59,7 +59,7 @@ func (d *DB) Report(ctx context.Context, days int) (Report, error) {
 		index[day.Format("2006-01-02")] = i
 		r.CreatedPerDay = append(r.CreatedPerDay, DayCount{Day: day, ByStatus: map[Status]int{}})
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT substr(created_at, 1, 10), status, count(*) FROM tickets
+	rows, err := d.read.QueryContext(ctx, `SELECT `+d.eng.day("created_at")+`, status, count(*) FROM tickets
 		WHERE created_at >= ? GROUP BY 1, 2`, Time{since})
 	if err != nil {
 		return r, fmt.Errorf("db: unable to count tickets per day: %w", err)
@@ -105,7 +105,7 @@ func (d *DB) Report(ctx context.Context, days int) (Report, error) {
 	}
 
 	firstReply, err := d.durations(ctx, `SELECT t.created_at, min(m.created_at) FROM tickets t
-		JOIN messages m ON m.ticket_id = t.id AND m.author_type = 'agent' AND m.internal = 0
+		JOIN messages m ON m.ticket_id = t.id AND m.author_type = 'agent' AND m.internal = FALSE
 		WHERE t.created_at >= ? GROUP BY t.id`, since)
 	if err != nil {
 		return r, err

@@ -41,7 +41,7 @@ func (d *DB) SavedViews(ctx context.Context, userID int64) ([]SavedView, error) 
 	rows, err := d.read.QueryContext(ctx, `
 		SELECT v.id, v.owner_id, coalesce(u.name, ''), v.name, v.query, v.shared, v.created_at
 		FROM saved_views v LEFT JOIN users u ON u.id = v.owner_id
-		WHERE v.owner_id = ?1 OR v.shared = 1
+		WHERE v.owner_id = ?1 OR v.shared = TRUE
 		ORDER BY v.shared, v.name COLLATE NOCASE, v.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list saved views: %w", err)
@@ -98,7 +98,7 @@ func (d *DB) SaveView(ctx context.Context, ownerID int64, name, query string, sh
 func viewNameFree(tx *Tx, ownerID int64, name string, except int64) error {
 	var taken int
 	err := tx.QueryRow(`SELECT count(*) FROM saved_views
-		WHERE (owner_id = ? OR shared = 1) AND name = ? COLLATE NOCASE AND id <> ?`, ownerID, name, except).Scan(&taken)
+		WHERE (owner_id = ? OR shared = TRUE) AND name = ? COLLATE NOCASE AND id <> ?`, ownerID, name, except).Scan(&taken)
 	if err != nil {
 		return fmt.Errorf("db: unable to check view name: %w", err)
 	}
@@ -114,7 +114,7 @@ func viewNameFree(tx *Tx, ownerID int64, name string, except int64) error {
 func findView(tx *Tx, id, userID int64) (SavedView, error) {
 	var v SavedView
 	err := tx.QueryRow(`SELECT id, owner_id, name, query, shared FROM saved_views
-		WHERE id = ? AND (owner_id = ? OR shared = 1)`, id, userID).Scan(&v.ID, &v.OwnerID, &v.Name, &v.Query, &v.Shared)
+		WHERE id = ? AND (owner_id = ? OR shared = TRUE)`, id, userID).Scan(&v.ID, &v.OwnerID, &v.Name, &v.Query, &v.Shared)
 	if err == sql.ErrNoRows {
 		return v, Errorf(ENOTFOUND, "saved view %d not found", id)
 	}

@@ -41,7 +41,7 @@ func (d *DB) SessionByID(ctx context.Context, id string) (Session, User, error) 
 	err := d.read.QueryRowContext(ctx, `
 		SELECT s.user_id, s.data, s.expires_at, u.id, u.email, u.name, u.role, u.active, u.created_at, u.language
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = ? AND s.expires_at > ? AND u.active = 1`, hashSecret(id), Time{d.now()}).
+		WHERE s.id_hash = ? AND s.expires_at > ? AND u.active = TRUE`, hashSecret(id), Time{d.now()}).
 		Scan(&s.UserID, &s.Data, &s.ExpiresAt, &u.ID, &u.Email, &u.Name, &u.Role, &u.Active, &u.CreatedAt, &u.Language)
 	if err == sql.ErrNoRows {
 		return s, u, Errorf(ENOTFOUND, "no such session")

@@ -9,7 +9,7 @@ import (
 // about each new ticket, for the admins' settings page (User leaves the
 // preference out because nothing else reads it).
 func (d *DB) NewTicketWatchers(ctx context.Context) (map[int64]bool, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT id FROM users WHERE notify_new_tickets = 1`)
+	rows, err := d.read.QueryContext(ctx, `SELECT id FROM users WHERE notify_new_tickets = TRUE`)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to list new-ticket watchers: %w", err)
 	}

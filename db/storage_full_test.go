@@ -17,6 +17,7 @@ import (
 // an internal error, with no path in its message; once room is made the
 // same database takes writes again.
 func TestWriteOnFullDiskIsStorageFull(t *testing.T) {
+	sqliteOnly(t)
 	dir := smalldisk.Mount(t, "4m")
 	d, err := Open(dir)
 	if err != nil {

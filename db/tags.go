@@ -181,8 +181,8 @@ func (d *DB) TagSuggestions(ctx context.Context, prefix string) ([]TagCount, err
 	// A range over the (tag, ticket_id) index, not LIKE, which would
 	// read every tag and treat '_' as a wildcard.
 	rows, err := d.read.QueryContext(ctx, `SELECT tag, count(*) FROM ticket_tags
-		WHERE tag >= ? AND tag < ? || char(1114111) GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?`,
-		prefix, prefix, maxTagSuggested)
+		WHERE tag >= ? AND tag < ? GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?`,
+		prefix, prefix+"\U0010FFFF", maxTagSuggested)
 	if err != nil {
 		return nil, fmt.Errorf("db: unable to suggest tags: %w", err)
 	}

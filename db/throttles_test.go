@@ -156,10 +156,10 @@ func TestRateHit(t *testing.T) {
 // can tell) count against the same allowances, and a burst over both
 // passes no more attempts than the limit.
 func TestThrottlesSharedAcrossHandles(t *testing.T) {
-	dir := t.TempDir()
+	place := testPlace(t)
 	var ds [2]*DB
 	for i := range ds {
-		d, err := Open(dir)
+		d, err := openAt(place)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -181,7 +181,7 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	if limit <= 0 {
 		limit = 50
 	}
-	columns := listColumns
+	columns := d.eng.listColumns()
 	snippets := fts && f.Snippets
 	if snippets {
 		// The subject is on the row already: the passage comes from the
@@ -368,13 +368,14 @@ func (d *DB) attachTo(ctx context.Context, tickets []Ticket) error {
 	return nil
 }
 
-// listColumns are ticketColumns as a list reads them. The driver makes two
+// sqliteListColumns are ticketColumns as a list reads them on SQLite
+// (engine.listColumns). The driver makes two
 // allocations for every text value of every row (its copy of the text, and
 // the copy's interface), and none for a small integer, so the columns that
 // take a few known values (role, status, priority, language, awaiting) come
 // as their position in the list of values, and the category as its id,
 // named from the cached categories.
-var listColumns = `t.id, ` + enumCode("t.role_context", Roles) + `, t.full_name, t.email, t.subject, t.category_id,
+var sqliteListColumns = `t.id, ` + enumCode("t.role_context", Roles) + `, t.full_name, t.email, t.subject, t.category_id,
 	t.message, ` + enumCode("t.status", Statuses) + `, ` + enumCode("t.priority", Priorities) + `, t.assignee_id, ` +
 	enumCode("t.language", []string{"en", "es"}) + `, t.created_at, t.updated_at, ` +
 	enumCode("t.awaiting", []string{AwaitingAgent, AwaitingRequester}) + `, t.last_message_at, t.merged_into`

@@ -330,7 +330,7 @@ func enqueueCreated(tx *Tx, t Ticket, now Time) error {
 		return err
 	}
 	_, err := tx.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, language, next_attempt_at, created_at)
-		SELECT ?, ?, email, `+agentLanguage+`, ?, ? FROM users WHERE active = 1 AND notify_new_tickets = 1`,
+		SELECT ?, ?, email, `+agentLanguage+`, ?, ? FROM users WHERE active = TRUE AND notify_new_tickets = TRUE`,
 		NotifyNewTicket, t.ID, now, now)
 	if err != nil {
 		return fmt.Errorf("db: unable to enqueue new-ticket notices: %w", err)

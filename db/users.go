@@ -64,7 +64,7 @@ func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	err = d.write(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(`INSERT INTO users (email, name, role, password_hash, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, email, name, u.Role, string(hash), user.CreatedAt).Scan(&user.ID)
-		if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			return &Error{Code: ECONFLICT, Message: "an account with that email exists",
 				Fields: []FieldError{{Field: "email", Message: "is already in use"}}}
 		}

@@ -75,8 +75,8 @@ func (d *DB) UpdateUserBy(ctx context.Context, id int64, role string, active boo
 	err := d.write(ctx, func(tx *Tx) error {
 		var others, isAdmin int
 		if err := tx.QueryRow(`SELECT
-			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> ?1),
-			(SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id = ?1)`, id).Scan(&others, &isAdmin); err != nil {
+			(SELECT count(*) FROM users WHERE role = 'admin' AND active = TRUE AND id <> ?1),
+			(SELECT count(*) FROM users WHERE role = 'admin' AND active = TRUE AND id = ?1)`, id).Scan(&others, &isAdmin); err != nil {
 			return fmt.Errorf("db: unable to count admins: %w", err)
 		}
 		if isAdmin == 1 && others == 0 && (role != RoleAdmin || !active) {
@@ -172,7 +172,7 @@ func errPasswordLink() error {
 // passwordTokenSQL finds the account a live set-password link is for, as
 // long as that account is active.
 const passwordTokenSQL = `SELECT t.user_id FROM password_tokens t JOIN users u ON u.id = t.user_id
-	WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = 1`
+	WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = TRUE`
 
 // PasswordTokenUser returns the active user a live set-password token is
 // for; a link for an account that is turned off opens nothing.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -68,12 +67,7 @@ func TestMacroNeverCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 		// As saved before closing was refused to macros.
-		raw, err := sql.Open("sqlite", s.DB.Path()+"?_pragma=busy_timeout(5000)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer raw.Close()
-		if _, err := raw.Exec(`UPDATE macros SET status = 'closed' WHERE id = ?`, m.ID); err != nil {
+		if err := s.DB.ExecUnchecked(ctx, `UPDATE macros SET status = 'closed' WHERE id = ?`, m.ID); err != nil {
 			t.Fatal(err)
 		}
 		c := s.createTicket(t, map[string]any{"subject": "Close me"})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/internal/seeddb/seed"
+	"github.com/kinconecta/helpdesk/internal/storetest"
 )
 
 // searchAPI lists q's matches with the agent key and returns their ids.
@@ -122,6 +123,8 @@ func TestLiveSearchPrefix(t *testing.T) {
 // A full-text search stops counting at 1000 and says so; other lists and
 // smaller searches count exactly, without the marker.
 func TestSearchCountCapped(t *testing.T) {
+	// The seed is written straight into the SQLite file (internal/seeddb).
+	storetest.SQLiteOnly(t)
 	s := newTestServer(t)
 	// About a fifth of generated tickets mention "booking".
 	if err := seed.Generate(s.Dir, 7000); err != nil {

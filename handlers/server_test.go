@@ -15,15 +15,19 @@ import (
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/web"
+	"github.com/kinconecta/helpdesk/internal/storetest"
 )
 
 // testServer is the whole application on a real loopback port over a real
 // database file in a temporary folder.
 type testServer struct {
-	URL      string
-	DB       *db.DB
-	Files    *filestore.Store
-	Dir      string
+	URL   string
+	DB    *db.DB
+	Files *filestore.Store
+	Dir   string
+	// DBPlace is where the database is (storetest.Place): open it again
+	// for a second process.
+	DBPlace  string
 	AgentKey string // an agent API key
 	AdminKey string // an admin API key
 	client   *http.Client
@@ -33,7 +37,8 @@ type testServer struct {
 func newTestServer(t testing.TB, opts ...func(*web.Config)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := db.Open(dir)
+	place := storetest.Place(t, dir)
+	store, err := storetest.OpenAt(place)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +56,7 @@ func newTestServer(t testing.TB, opts ...func(*web.Config)) *testServer {
 		t.Fatal(err)
 	}
 	go app.Listener(ln)
-	s := &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir,
+	s := &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir, DBPlace: place,
 		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}}}

@@ -11,6 +11,7 @@ import (
 	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
+	"github.com/kinconecta/helpdesk/internal/storetest"
 )
 
 // twin starts a second application over s's data folder, with a database
@@ -18,7 +19,7 @@ import (
 // helpdesk process on the same database.
 func (s *testServer) twin(t *testing.T, opts ...func(*web.Config)) *testServer {
 	t.Helper()
-	store, err := db.Open(s.Dir)
+	store, err := storetest.OpenAt(s.DBPlace)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 // Package mail sends the helpdesk's notifications and takes requesters'
 // replies by email. Outgoing mail is rendered from the transactional outbox
-// (db.DueNotifications) by one worker goroutine; incoming replies arrive on
+// by one worker goroutine per process, which claims its rows with a lease
+// (db.ClaimDue), so any number of processes send each email once; incoming
+// replies arrive on
 // an optional built-in SMTP listener and join the ticket's thread.
 package mail
 

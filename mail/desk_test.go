@@ -12,6 +12,7 @@ import (
 
 	"github.com/kinconecta/helpdesk/db"
 	"github.com/kinconecta/helpdesk/filestore"
+	"github.com/kinconecta/helpdesk/internal/storetest"
 )
 
 const testBaseURL = "https://help.kinconecta.test"
@@ -37,11 +38,7 @@ func newDesk(t *testing.T) *testDesk {
 // newDeskOn is newDesk with its data folder at dir.
 func newDeskOn(t *testing.T, dir string) *testDesk {
 	t.Helper()
-	store, err := db.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := storetest.Open(t, dir)
 	files, err := filestore.Open(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package mail
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"mime"
 	netmail "net/mail"
@@ -118,12 +117,7 @@ func lenientAddress(value string) (netmail.Address, error) {
 func (d *testDesk) storedTicket(t *testing.T, name, email, subject, lang string) db.Ticket {
 	t.Helper()
 	tk := d.ticket(t, "Placeholder", email, "Placeholder", lang)
-	raw, err := sql.Open("sqlite", "file:"+d.db.Path()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`UPDATE tickets SET full_name = ?, subject = ? WHERE id = ?`, name, subject, tk.ID); err != nil {
+	if err := d.db.ExecUnchecked(t.Context(), `UPDATE tickets SET full_name = ?, subject = ? WHERE id = ?`, name, subject, tk.ID); err != nil {
 		t.Fatal(err)
 	}
 	tk.FullName, tk.Subject = name, subject

@@ -77,7 +77,7 @@ func newInbound(store *db.DB, files filestore.Files, c Config, replies replyAddr
 	cfg := c.Inbound
 	in := &inbound{db: store, files: files, cfg: cfg, baseURL: strings.TrimRight(c.BaseURL, "/"), replies: replies, log: log,
 		support: c.SupportAddress, from: strings.ToLower(c.From.Address),
-		limit: newClientLimiter(cfg.RatePerMinute, cfg.Burst), conns: map[*smtp.Conn]bool{}}
+		limit: newClientLimiter(store, cfg.RatePerMinute, cfg.Burst, log), conns: map[*smtp.Conn]bool{}}
 	s := smtp.NewServer(in)
 	s.Domain = replies.domain
 	s.MaxMessageBytes = cfg.MaxMessageBytes

@@ -1,13 +1,13 @@
-// Package postgres holds the SQL only the PostgreSQL engine runs: its
-// numbered migrations and its full-text search (tsvector, unaccent, GIN).
-// Package db runs them; the SQL both engines share stays there.
+// Package postgres holds the PostgreSQL engine's SQL: the schema as
+// numbered migrations (migrations/NNN_name.sql), applied in file-name
+// order, each once. The SQL shared by both engines stays in package db; the
+// schema here keeps the embedded engine's table and column names, so that
+// SQL reads and writes the same rows on either.
 package postgres
 
 import "embed"
 
-// Migrations are the schema's numbered steps (migrations/NNN_name.sql),
-// applied in name order, each once. A released file never changes: a
-// change is a new file.
+// Migrations are the schema's migration files, at migrations/*.sql.
 //
 //go:embed migrations/*.sql
 var Migrations embed.FS

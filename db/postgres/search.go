@@ -19,7 +19,7 @@ const (
 		ts_headline('helpdesk_search', coalesce((SELECT string_agg(m.body, chr(10) ORDER BY m.id) FROM messages m WHERE m.ticket_id = t.id), ''), q, ` + headline32 + `),
 		ts_headline('helpdesk_search', t.full_name, q, ` + headline8 + `),
 		ts_headline('helpdesk_search', t.email, q, ` + headline8 + `)`
-	headline32 = `'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=32, MinWords=16, MaxFragments=1, FragmentDelimiter=…'`
+	headline32 = `'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=32, MinWords=16'`
 	headline8  = `'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=8, MinWords=4'`
 )
 

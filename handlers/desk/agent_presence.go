@@ -2,9 +2,9 @@ package desk
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -30,9 +30,8 @@ func (h *Handler) composerRoutes() []web.Route {
 }
 
 // The stream's timing. A comment every PresencePing shows a closed tab
-// (the write fails) and keeps proxies from timing the stream out; it is
-// also when the stream looks in the store for messages that came by
-// email. A stream ends itself after presenceMaxAge, inside the server's
+// (the write fails) and keeps proxies from timing the stream out. A
+// stream ends itself after presenceMaxAge, inside the server's
 // write timeout, and the browser's EventSource opens the next one after
 // presenceRetry.
 const (
@@ -55,8 +54,10 @@ type presenceEvent struct {
 // presenceStream handles GET /agent/tickets/{id}/presence?seen={id}&tab={page id}: a
 // server-sent event stream, one per open ticket page, that says who else
 // is viewing or replying and when a public message newer than seen
-// arrives. It ends when the page goes (at once when it says so, see
-// presenceTyping), after presenceMaxAge, and at once
+// arrives (by any way in: the desk, the API, email; through any process,
+// see web.PresenceHub). It ends when the page goes (within a second when
+// it says so, through any process, see presenceTyping), after
+// presenceMaxAge, and at once
 // when the server shuts down (fasthttp closes the context's Done), so an
 // open page never holds up a graceful stop. 429 past an agent's streams.
 func (h *Handler) presenceStream(c *fiber.Ctx) error {
@@ -66,14 +67,16 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	}
 	me := presenceAgentOf(web.PrincipalOf(c))
 	seen, _ := strconv.ParseInt(c.Query("seen"), 10, 64)
-	w, ok := h.Presence.Join(t.ID, me)
-	if !ok {
-		return fiber.NewError(fiber.StatusTooManyRequests, "too many open ticket pages")
+	tab := c.Query("tab")
+	if !validTabID(tab) {
+		tab = "" // an older page's stream: it ends when its connection is found gone
 	}
-	left, forget := h.tabs.add(presenceTabKey{ticket: t.ID, agent: me.ID, tab: c.Query("tab")})
+	w, err := h.Presence.Join(t.ID, me, tab)
+	if err != nil {
+		return err // 429 past the agent's streams
+	}
 	lang := web.PageLang(c)
 	done := c.Context().Done()
-	store := h.DB
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no") // proxies pass each event on at once
@@ -81,23 +84,32 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 	// connection, and one that reads nothing is let go (web.Server.StreamWriter).
 	h.StreamWriter(c, func(out *bufio.Writer) {
 		defer h.Presence.Leave(w)
-		defer forget()
 		ping := time.NewTicker(PresencePing)
 		defer ping.Stop()
 		end := time.NewTimer(presenceMaxAge)
 		defer end.Stop()
 		fmt.Fprintf(out, "retry: %d\n\n", presenceRetry.Milliseconds())
-		last, stored := "", int64(0)
-		for {
-			st := h.Presence.State(w)
-			ev := presenceEvent{Text: agent.ViewersText(lang, viewersOf(st)), Newest: max(st.Newest, stored)}
-			if ev.Newest <= seen {
-				ev.Newest = 0
-			}
-			b, _ := json.Marshal(ev)
-			if string(b) != last {
-				last = string(b)
-				fmt.Fprintf(out, "event: presence\ndata: %s\n\n", b)
+		last := ""
+		// The state is read when the hub wakes the stream: a change on
+		// the ticket, through any process. A ping reads it only while it
+		// shows someone replying, which runs out without a change when
+		// their page goes quiet.
+		var st web.PresenceState
+		for read := true; ; {
+			if read {
+				st = h.Presence.State(w)
+				if st.Gone {
+					return // the page said it leaves, through this process or another
+				}
+				ev := presenceEvent{Text: agent.ViewersText(lang, viewersOf(st)), Newest: st.Newest}
+				if ev.Newest <= seen {
+					ev.Newest = 0
+				}
+				b, _ := json.Marshal(ev)
+				if string(b) != last {
+					last = string(b)
+					fmt.Fprintf(out, "event: presence\ndata: %s\n\n", b)
+				}
 			}
 			if out.Flush() != nil {
 				return // the page is gone
@@ -105,19 +117,12 @@ func (h *Handler) presenceStream(c *fiber.Ctx) error {
 			select {
 			case <-done:
 				return
-			case <-left:
-				return // the page said it leaves
 			case <-end.C:
 				return
 			case <-w.Wake():
+				read = true
 			case <-ping.C:
-				// Email replies reach the store without this process
-				// hearing of them: look, once a ping.
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				if id, err := store.NewerPublicMessage(ctx, t.ID, seen, me.ID); err == nil && id > stored {
-					stored = id
-				}
-				cancel()
+				read = slices.ContainsFunc(st.Viewers, func(v web.PresenceViewer) bool { return v.Replying })
 				fmt.Fprint(out, ": ping\n\n")
 			}
 		}
@@ -151,13 +156,15 @@ func (h *Handler) presenceTyping(c *fiber.Ctx) error {
 		if !validTabID(tab) {
 			return db.Errorf(db.EINVALID, "tab must be the id the page gave its stream")
 		}
-		h.tabs.leave(presenceTabKey{ticket: t.ID, agent: me, tab: tab})
+		if err := h.Presence.LeaveTab(t.ID, me, tab); err != nil {
+			return err
+		}
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	if state != "replying" && state != "viewing" {
 		return db.Errorf(db.EINVALID, "state must be replying, viewing or left")
 	}
-	h.Presence.Typing(t.ID, presenceAgentOf(web.PrincipalOf(c)).ID, state == "replying")
+	h.Presence.Typing(t.ID, me, state == "replying")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

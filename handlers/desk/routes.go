@@ -10,9 +10,6 @@ type Handler struct {
 	// Failed sign-ins: per account and client address, per address, and
 	// per account from anywhere (which only slows down, see agent_login.go).
 	loginsByPair, loginsByAddress, loginsByAccount *throttle
-	// tabs finds a page's presence stream when the page says it leaves
-	// (agent_presence_leave.go).
-	tabs presenceTabs
 }
 
 // New returns the desk's handlers over s, with its sign-in throttles kept

@@ -2,7 +2,6 @@ package web
 
 import (
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
@@ -10,15 +9,20 @@ import (
 
 // PresenceHub keeps who has which ticket open, and the newest public
 // message of each watched ticket, for the workspace's live line ("Lucía
-// is replying") and its early send-guard warning. It is an interface so
-// that several processes can later share one (issue 12); memoryHub is the
-// in-process one.
+// is replying") and its early send-guard warning. Its one implementation,
+// storeHub (presence_store.go), keeps them in the database, so that every
+// helpdesk process on it shares them (issue 12).
 type PresenceHub interface {
-	// Join opens a watch of ticket by agent; nil and false when agent
-	// already has MaxStreamsPerAgent open.
-	Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool)
+	// Join opens a watch of ticket by agent, from the page that calls
+	// its stream tab ("" for none). A db.ERATELIMITED error when agent
+	// already has MaxStreamsPerAgent open, on any process.
+	Join(ticket int64, agent PresenceAgent, tab string) (*PresenceWatch, error)
 	// Leave ends w, whatever ended its stream.
 	Leave(w *PresenceWatch)
+	// LeaveTab ends agentID's watches of ticket opened by the page tab,
+	// whichever process streams them: the page's leave beacon. Their
+	// State reports Gone. EINVALID for an empty or overlong tab.
+	LeaveTab(ticket, agentID int64, tab string) error
 	// Typing marks agent replying on ticket (or back to viewing), in
 	// every one of their open watches of it.
 	Typing(ticket, agentID int64, replying bool)
@@ -26,7 +30,7 @@ type PresenceHub interface {
 	Posted(ticket, messageID, authorID int64)
 	// State is what w's page should show now.
 	State(w *PresenceWatch) PresenceState
-	// Open counts the streams open now.
+	// Open counts the streams this process has open now.
 	Open() int
 }
 
@@ -47,146 +51,32 @@ const replyingFor = 30 * time.Second
 
 // PresenceWatch is one open stream: one agent's page of one ticket.
 // wake is signalled (never blocking: one pending signal is enough, the
-// stream reads the state afresh) whenever what the page shows changed.
+// stream reads the state afresh) whenever what the page shows may have
+// changed. A PresenceWatch that was never joined (no key) reads a
+// ticket's state for a page being drawn.
 type PresenceWatch struct {
 	Ticket int64
 	Agent  PresenceAgent
+	key    string // its row in the store (db.PresenceJoin)
 	wake   chan struct{}
-	// replyingUntil is guarded by the hub's lock.
-	replyingUntil time.Time
+	// last is the state read last, shown again when a read fails; only
+	// the stream's goroutine reads the state of its watch.
+	last PresenceState
 }
 
 // PresenceState is what a watch shows: the other agents on the ticket and
-// the newest public message not written by the watcher.
+// the newest public message not written by the watcher. Gone reports that
+// the watch itself has ended: its page said it leaves (through any
+// process), or its process stopped keeping it alive; its stream ends.
 type PresenceState struct {
 	Viewers []PresenceViewer
 	Newest  int64
+	Gone    bool
 }
 
 type PresenceViewer struct {
 	Name     string
 	Replying bool
-}
-
-// memoryHub is the in-process PresenceHub.
-type memoryHub struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	watches map[int64]map[*PresenceWatch]struct{}
-	byAgent map[int64]int
-	// newest is the newest public message of each watched ticket and
-	// its author (0: a requester or the helpdesk).
-	newest map[int64][2]int64
-	total  int
-}
-
-func NewMemoryHub() *memoryHub {
-	return &memoryHub{now: time.Now, watches: map[int64]map[*PresenceWatch]struct{}{},
-		byAgent: map[int64]int{}, newest: map[int64][2]int64{}}
-}
-
-func (h *memoryHub) Join(ticket int64, agent PresenceAgent) (*PresenceWatch, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.byAgent[agent.ID] >= MaxStreamsPerAgent {
-		return nil, false
-	}
-	w := &PresenceWatch{Ticket: ticket, Agent: agent, wake: make(chan struct{}, 1)}
-	if h.watches[ticket] == nil {
-		h.watches[ticket] = map[*PresenceWatch]struct{}{}
-	}
-	h.watches[ticket][w] = struct{}{}
-	h.byAgent[agent.ID]++
-	h.total++
-	h.wakeLocked(ticket)
-	return w, true
-}
-
-func (h *memoryHub) Leave(w *PresenceWatch) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	ws := h.watches[w.Ticket]
-	if _, ok := ws[w]; !ok {
-		return
-	}
-	delete(ws, w)
-	if len(ws) == 0 {
-		delete(h.watches, w.Ticket)
-		delete(h.newest, w.Ticket)
-	}
-	if h.byAgent[w.Agent.ID]--; h.byAgent[w.Agent.ID] <= 0 {
-		delete(h.byAgent, w.Agent.ID)
-	}
-	h.total--
-	h.wakeLocked(w.Ticket)
-}
-
-func (h *memoryHub) Typing(ticket, agentID int64, replying bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	until := time.Time{}
-	if replying {
-		until = h.now().Add(replyingFor)
-	}
-	for w := range h.watches[ticket] {
-		if w.Agent.ID == agentID {
-			w.replyingUntil = until
-		}
-	}
-	h.wakeLocked(ticket)
-}
-
-func (h *memoryHub) Posted(ticket, messageID, authorID int64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.watches[ticket]) == 0 || h.newest[ticket][0] >= messageID {
-		return
-	}
-	h.newest[ticket] = [2]int64{messageID, authorID}
-	h.wakeLocked(ticket)
-}
-
-func (h *memoryHub) Open() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.total
-}
-
-// state is what w's page should show now.
-func (h *memoryHub) State(w *PresenceWatch) PresenceState {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	now := h.now()
-	seen := map[int64]int{}
-	var s PresenceState
-	for o := range h.watches[w.Ticket] {
-		if o.Agent.ID == w.Agent.ID {
-			continue
-		}
-		replying := o.replyingUntil.After(now)
-		// One line per agent, however many tabs: replying if any is.
-		if i, ok := seen[o.Agent.ID]; ok {
-			s.Viewers[i].Replying = s.Viewers[i].Replying || replying
-			continue
-		}
-		seen[o.Agent.ID] = len(s.Viewers)
-		s.Viewers = append(s.Viewers, PresenceViewer{Name: o.Agent.Name, Replying: replying})
-	}
-	sortViewers(s.Viewers)
-	if n := h.newest[w.Ticket]; n[1] != w.Agent.ID {
-		s.Newest = n[0]
-	}
-	return s
-}
-
-// wakeLocked signals every watch of ticket; h.mu is held.
-func (h *memoryHub) wakeLocked(ticket int64) {
-	for w := range h.watches[ticket] {
-		select {
-		case w.wake <- struct{}{}:
-		default: // a signal is already waiting
-		}
-	}
 }
 
 // sortViewers orders the line by name, so it does not reshuffle as
@@ -195,7 +85,7 @@ func sortViewers(v []PresenceViewer) {
 	sort.Slice(v, func(i, j int) bool { return v[i].Name < v[j].Name })
 }
 
-// authorOf is the agent account that wrote m, 0 for anyone else.
+// AuthorOf is the agent account that wrote m, 0 for anyone else.
 func AuthorOf(m db.Message) int64 {
 	if m.AuthorID == nil {
 		return 0

@@ -130,7 +130,7 @@ func NewServer(cfg Config, store *db.DB, files filestore.Files) *Server {
 	h := &Server{Config: cfg, DB: store, Files: files}
 	h.cookies = newCookieNames(h.Secure())
 	h.sessions = &sqliteStore{db: store, secure: h.Secure()}
-	h.Presence = NewMemoryHub()
+	h.Presence = NewStoreHub(store)
 	return h
 }
 

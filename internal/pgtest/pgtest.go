@@ -64,14 +64,22 @@ func running() (*cluster, error) {
 // the test fails, saying how to install it.
 func URL(tb testing.TB) string {
 	tb.Helper()
+	return URLFrom(tb, "template0")
+}
+
+// URLFrom is URL with the new database a copy of template (a database
+// Template made), so a schema is made once per test binary rather than
+// once per test.
+func URLFrom(tb testing.TB, template string) string {
+	tb.Helper()
 	c, err := running()
 	if err != nil {
 		tb.Fatalf("%v", err)
 	}
 	name := fmt.Sprintf("helpdesk_test_%d", databases.Add(1))
-	// template0: template1 may be in use (CREATE DATABASE refuses a
-	// template with sessions) and may have gathered objects.
-	if err := c.admin("CREATE DATABASE " + name + " TEMPLATE template0"); err != nil {
+	// template0 by default: template1 may be in use (CREATE DATABASE
+	// refuses a template with sessions) and may have gathered objects.
+	if err := c.createFrom(name, template); err != nil {
 		tb.Fatalf("pgtest: create database %s: %v\nlast lines of %s:\n%s", name, err, c.logPath(), c.logTail())
 	}
 	tb.Cleanup(func() {
@@ -80,6 +88,48 @@ func URL(tb testing.TB) string {
 		}
 	})
 	return c.url(name)
+}
+
+var (
+	templatesMu sync.Mutex
+	templates   = map[string]error{}
+)
+
+// Template makes database name once per test binary and runs prepare
+// with its URL (prepare must close its connections: a template with
+// sessions cannot be copied); later calls return what the first did.
+// Copy it with URLFrom.
+func Template(name string, prepare func(url string) error) error {
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	if err, done := templates[name]; done {
+		return err
+	}
+	c, err := running()
+	if err == nil {
+		err = c.admin("CREATE DATABASE " + name + " TEMPLATE template0")
+	}
+	if err == nil {
+		err = prepare(c.url(name))
+	}
+	templates[name] = err
+	return err
+}
+
+// createFrom copies template into a new database name. PostgreSQL
+// refuses to copy a template while another session is connected to it,
+// which a copy started at the same moment can briefly be: that is tried
+// again.
+func (c *cluster) createFrom(name, template string) error {
+	var err error
+	for range 50 {
+		err = c.admin("CREATE DATABASE " + name + " TEMPLATE " + template)
+		if err == nil || !strings.Contains(err.Error(), "is being accessed by other users") {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return err
 }
 
 // Cluster is the shared cluster's socket folder (pgx's and libpq's host)
