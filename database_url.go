@@ -36,7 +36,9 @@ func checkDatabaseURL(flag, raw string) error {
 		return errUsage{"invalid " + flag + ": not a URL; " + want}
 	}
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
-		return errUsage{"invalid " + flag + " " + redactURL(raw) + ": " + want}
+		// Not shown: without a scheme it may be key=value text, password
+		// and all, which redactURL would not recognise.
+		return errUsage{"invalid " + flag + ": not a postgres:// URL; " + want}
 	}
 	if _, err := pgx.ParseConfig(raw); err != nil {
 		return errUsage{"invalid " + flag + " " + redactURL(raw) + ": " + want}

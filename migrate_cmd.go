@@ -107,9 +107,9 @@ func migrateCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	for _, t := range r.Tables {
-		fmt.Fprintf(w, "%s\t%d\t\n", t.Name, t.Rows)
+		fmt.Fprintf(w, "  %s\t%d rows\n", t.Name, t.Rows)
 	}
 	w.Flush()
 	target := redactURL(to)
@@ -119,12 +119,12 @@ func migrateCmd(args []string, stdout, stderr io.Writer) error {
 		if missing > 0 {
 			fmt.Fprintf(stdout, "%d attachment files named by the database were not in %s (they were missing before; their downloads answer 404 as they did)\n", missing, local.Dir())
 		}
-		fmt.Fprintf(stdout, "serve it with --database-url %s --files-url %s\n", target, bucket)
+		fmt.Fprintln(stdout, "serve it with this --database-url and --files-url (as many processes as you like; --data holds nothing of it now)")
 		return nil
 	}
 	fmt.Fprintf(stdout, "copied %d tables (%d rows) into %s in %s; the %d attachment files stay in %s\n",
 		len(r.Tables), r.Rows, target, time.Since(start).Round(time.Millisecond), moved, local.Dir())
-	fmt.Fprintf(stdout, "serve it with --database-url %s --data %s (one process: the files are in that folder)\n", target, data)
+	fmt.Fprintf(stdout, "serve it with this --database-url and --data %s (one process, which owns the files in that folder; move them into a bucket with --files-url to run more)\n", data)
 	return nil
 }
 
