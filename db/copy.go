@@ -48,20 +48,21 @@ var (
 // All of it is one transaction on the target, which holds its tables
 // locked against writes (EXCLUSIVE): a copy that fails leaves the target
 // as it was, ready for another try, and writes to the target meanwhile
-// wait for it (start no server on it before migrate ends). The source is read in one snapshot. beforeRows,
-// when not nil, runs once the target is known empty and locked, before any
-// row is written; its error ends the copy (helpdesk migrate moves the
-// attachment files there, so that rows never name a file not yet moved).
+// wait for it (start no server on it before migrate ends). The source is
+// read in one snapshot. beforeRows, when not nil, runs once the target is
+// known empty and locked, before any row is written; its error ends the
+// copy (helpdesk migrate moves the attachment files there, so that rows
+// never name a file not yet moved).
 //
 // Rows go over the COPY protocol, each value converted to its target
 // column's type: timestamptz from the stored text, boolean from 0/1, bytea
 // from blobs. Tables are copied parents first, following the target's
 // foreign keys. COPY fires the target's row and statement triggers; none
-// of them changes a copied row (TestCopyToPostgres reads every ticket back,
-// times and awaiting state included): the tickets' and messages' triggers write
-// ticket_counts and ticket_search, which are not copied, and the others
-// only NOTIFY the other processes. Each identity then moves past the
-// largest id copied, or past the largest id SQLite ever gave (its
+// of them changes a copied row (TestCopyToPostgres reads every ticket
+// back, times and awaiting state included): the tickets' and messages'
+// triggers write ticket_counts and ticket_search, which are not copied,
+// and the others only NOTIFY the other processes. Each identity then moves
+// past the largest id copied, or past the largest id SQLite ever gave (its
 // sqlite_sequence: ticket ids are never reused, even of deleted tickets).
 func (d *DB) CopyToPostgres(ctx context.Context, url string, beforeRows func(context.Context) error) (CopyResult, error) {
 	var r CopyResult
