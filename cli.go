@@ -19,8 +19,12 @@ commands:
   user reset-password   give an account a new password, printed once
   apikey create         mint an API key; printed alone on the last line
   backup DIR            copy the database and attachments into DIR, online
+  migrate --to URL      copy this helpdesk into an empty PostgreSQL database
+                        (and, with --files-url, its files into a bucket)
 
-every command takes --data DIR (env HELPDESK_DATA, default ./data);
+every command takes --data DIR (env HELPDESK_DATA, default ./data), and
+those that open the database --database-url (env HELPDESK_DATABASE_URL):
+PostgreSQL instead of the embedded SQLite;
 run "helpdesk COMMAND -h" for a command's flags.
 `
 
@@ -75,6 +79,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return errUsage{"usage: helpdesk apikey create --name NAME [--role agent|admin]"}
 	case "backup":
 		return backup(args, stdout, stderr)
+	case "migrate":
+		return migrateCmd(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

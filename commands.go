@@ -137,7 +137,7 @@ func backup(args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if err := checkDatabaseURL(dbURL); err != nil {
+	if err := checkDatabaseURL("--database-url", dbURL); err != nil {
 		return err
 	}
 	if dbURL != "" {

@@ -17,25 +17,31 @@ func databaseURLFlag(f *flags, v *string) {
 		"PostgreSQL (15 or later) instead of the embedded SQLite: postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=…]; empty keeps the database in --data")
 }
 
-// checkDatabaseURL reads --database-url: nil for "" (the embedded SQLite)
-// or a postgres:// or postgresql:// URL pgx can connect with; otherwise a
+// checkDatabaseURL reads the database URL of the flag named flag
+// (--database-url, migrate's --to): nil for "" (the embedded SQLite) or a
+// postgres:// or postgresql:// URL pgx can connect with; otherwise a
 // usage error naming the flag. The messages never repeat the URL as given
 // (url.Parse's and some of pgx's errors quote it, password and all), only
 // its redacted form.
-func checkDatabaseURL(raw string) error {
+func checkDatabaseURL(flag, raw string) error {
 	if raw == "" {
 		return nil
 	}
-	want := "want postgres://USER:PASSWORD@HOST[:PORT]/DATABASE, or empty for the embedded SQLite in --data"
+	want := "want postgres://USER:PASSWORD@HOST[:PORT]/DATABASE"
+	if flag == "--database-url" {
+		want += ", or empty for the embedded SQLite in --data"
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return errUsage{"invalid --database-url: not a URL; " + want}
+		return errUsage{"invalid " + flag + ": not a URL; " + want}
 	}
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
-		return errUsage{"invalid --database-url " + redactURL(raw) + ": " + want}
+		// Not shown: without a scheme it may be key=value text, password
+		// and all, which redactURL would not recognise.
+		return errUsage{"invalid " + flag + ": not a postgres:// URL; " + want}
 	}
 	if _, err := pgx.ParseConfig(raw); err != nil {
-		return errUsage{"invalid --database-url " + redactURL(raw) + ": " + want}
+		return errUsage{"invalid " + flag + " " + redactURL(raw) + ": " + want}
 	}
 	return nil
 }
@@ -84,7 +90,7 @@ func databaseWhere(data, databaseURL string) string {
 // database after checking its folder can be written, or PostgreSQL, which
 // needs nothing of the data folder.
 func openForCommand(data, databaseURL string) (*db.DB, error) {
-	if err := checkDatabaseURL(databaseURL); err != nil {
+	if err := checkDatabaseURL("--database-url", databaseURL); err != nil {
 		return nil, err
 	}
 	if databaseURL == "" {

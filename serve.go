@@ -142,7 +142,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.files, err = parseFilesURL(filesURL); err != nil {
 		return c, err
 	}
-	if err := checkDatabaseURL(c.databaseURL); err != nil {
+	if err := checkDatabaseURL("--database-url", c.databaseURL); err != nil {
 		return c, err
 	}
 	ms.BaseURL = c.baseURL
@@ -304,6 +304,10 @@ func filesWhere(cfg serveConfig) string {
 
 // sweepOrphans removes attachment files no row names: what a crash between
 // writing a file and committing its row (or after deleting it) leaves.
+// Beside other processes it removes nothing they need: a bucket's sweep
+// spares objects younger than its grace period (an upload in flight on
+// another process, its row not yet committed), and files in a data folder
+// are swept only by the process that owns the folder (keepsStateInDataDir).
 func sweepOrphans(store *db.DB, files filestore.Files) error {
 	known := map[string]bool{}
 	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {
