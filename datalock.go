@@ -30,7 +30,9 @@ type dataLock struct{ f *os.File }
 // different files of the same name.
 //
 // serve takes it because two servers on one folder each sweep the other's
-// uploads in progress and both deliver the outbox; backup takes it on its
+// uploads in progress and both deliver the outbox, unless the folder holds
+// nothing of the helpdesk (serveConfig.keepsStateInDataDir); migrate takes it on
+// the folder it copies, which nothing may change meanwhile; backup takes it on its
 // target, a data folder being written that nothing may serve yet. user add
 // and apikey create do not: they add a row through SQLite's own locking,
 // which is safe beside a running server, and operators mint keys on a live
@@ -102,4 +104,19 @@ func describeErrno(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// keepsStateInDataDir reports whether serve keeps state in its data
+// folder, which one process alone may then change, so it locks it. The
+// embedded database is such state (SQLite has one writer, and each
+// process would deliver the outbox it holds); so are attachments kept in
+// the folder (each
+// process's start-up sweep would remove the files another is receiving,
+// and empties its temporary folder). With PostgreSQL and a bucket the
+// folder holds neither: the database claims outbox rows across processes
+// (FOR UPDATE SKIP LOCKED), the bucket's sweep spares objects younger than
+// its grace period, and any number of processes, each with its own --data
+// or all with the same one, serve one helpdesk.
+func (c serveConfig) keepsStateInDataDir() bool {
+	return c.databaseURL == "" || c.files == nil
 }

@@ -48,6 +48,9 @@ type serveConfig struct {
 	// files is the bucket of --files-url; nil keeps files in the data
 	// folder.
 	files *filestore.BucketConfig
+	// databaseURL is --database-url: PostgreSQL; "" keeps the embedded
+	// SQLite in the data folder.
+	databaseURL string
 }
 
 // defaultMaxConnsPerIP leaves room behind one address for a few dozen
@@ -89,6 +92,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	var proxies string
 	var filesURL string
 	filesURLFlag(f, &filesURL)
+	databaseURLFlag(f, &c.databaseURL)
 	f.string(&proxies, "trusted-proxies", "HELPDESK_TRUSTED_PROXIES", "", "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For names the client, for sign-in throttles and --create-rate; empty trusts none")
 	var ms mail.Settings
 	f.string(&ms.SMTPURL, "smtp-url", "HELPDESK_SMTP_URL", "", "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (TLS), smtp+insecure://host:port; empty keeps them queued")
@@ -138,6 +142,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.files, err = parseFilesURL(filesURL); err != nil {
 		return c, err
 	}
+	if err := checkDatabaseURL(c.databaseURL); err != nil {
+		return c, err
+	}
 	ms.BaseURL = c.baseURL
 	if c.mail, err = mail.ParseConfig(ms); err != nil {
 		return c, errUsage{err.Error()}
@@ -155,31 +162,38 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	// Before anything touches the folder: a second server here would sweep
-	// the first one's uploads in progress and send its emails again.
-	lock, err := lockDataDir(cfg.data)
-	if err != nil {
-		return err
-	}
-	defer lock.release()
-	if err := checkWritable(cfg.data, "attachments", filepath.Join("attachments", "tmp")); err != nil {
-		return err
+	// the first one's uploads in progress and send its emails again. With
+	// PostgreSQL and a bucket the folder holds nothing of the helpdesk and
+	// is left alone.
+	var local *filestore.Store
+	if cfg.keepsStateInDataDir() {
+		lock, err := lockDataDir(cfg.data)
+		if err != nil {
+			return err
+		}
+		defer lock.release()
+		if err := checkWritable(cfg.data, "attachments", filepath.Join("attachments", "tmp")); err != nil {
+			return err
+		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(log)
 
-	store, err := db.Open(cfg.data)
+	store, err := openStore(cfg.data, cfg.databaseURL)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	local, err := filestore.Open(cfg.data)
-	if err != nil {
-		return err
+	if cfg.keepsStateInDataDir() {
+		if local, err = filestore.Open(cfg.data); err != nil {
+			return err
+		}
 	}
 	var files filestore.Files = local
 	if cfg.files != nil {
-		// The data folder still holds the database: its floor and reserve
-		// still guard it (see filestore.Bucket.BelowFloor).
+		// With the embedded engine the data folder still holds the
+		// database: its floor and reserve still guard it (see
+		// filestore.Bucket.BelowFloor). local is nil on PostgreSQL.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		files, err = filestore.OpenBucket(ctx, *cfg.files, local)
 		cancel()
@@ -193,8 +207,10 @@ func serve(args []string, stderr io.Writer) error {
 	// Room kept aside for an admin to sign in and delete on a full disk
 	// (filestore.ReserveName); taken before the floor is measured, which
 	// counts it as used.
-	stopReserve := local.KeepReserve()
-	defer stopReserve()
+	if local != nil {
+		stopReserve := local.KeepReserve()
+		defer stopReserve()
+	}
 	floor := int64(cfg.minFreeMB) << 20
 	if low, free, _ := files.BelowFloor(floor, true); low {
 		log.Warn("the data folder is below its free-space floor: new tickets, messages and files are refused (507) until there is room",
@@ -259,7 +275,7 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	listenErr := make(chan error, 1)
 	go func() { listenErr <- app.Listener(conns) }()
-	log.Info("helpdesk listening", append([]any{"addr", ln.Addr().String(), "data", cfg.data, "files", filesWhere(cfg), "base_url", cfg.baseURL,
+	log.Info("helpdesk listening", append([]any{"addr", ln.Addr().String(), "data", cfg.data, "database", databaseWhere(cfg.data, cfg.databaseURL), "files", filesWhere(cfg), "base_url", cfg.baseURL,
 		"max_conns", limits.Total, "max_conns_per_ip", limits.PerClient}, perClientNote(cfg.maxConnsPerIP, limits)...)...)
 
 	select {
@@ -302,6 +318,15 @@ func sweepOrphans(store *db.DB, files filestore.Files) error {
 
 // ensureAdmin creates the first admin on a first start, printing its
 // one-time password once.
+//
+// Several processes may start at once on one PostgreSQL database: each
+// sees no account, each tries, and the store lets one insert win (the
+// email is unique; the others' transactions fail on it, or on a
+// serialization conflict run again into it). A loser is fine, not a
+// failed start: it finds the account the winner made and prints no
+// password, as that is the winner's to show. The error is not matched by
+// its text (the engines word it differently): whatever it was, an account
+// that now exists is what this start needed.
 func ensureAdmin(store *db.DB, email string) error {
 	ctx := context.Background()
 	n, err := store.CountUsers(ctx)
@@ -310,6 +335,10 @@ func ensureAdmin(store *db.DB, email string) error {
 	}
 	password := db.RandomPassword()
 	if _, err := store.CreateUser(ctx, db.NewUser{Email: email, Name: "Administrator", Role: db.RoleAdmin, Password: password}); err != nil {
+		if n, countErr := store.CountUsers(ctx); countErr == nil && n > 0 {
+			slog.Info("first start: another helpdesk process created the admin account")
+			return nil
+		}
 		return fmt.Errorf("unable to create the first admin: %w", err)
 	}
 	slog.Warn("first start: created an admin account; this password is shown only now",
