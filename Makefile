@@ -57,12 +57,15 @@ postgresql:
 # (checkpoints included), then reads and search on the same database, on
 # an empty database (the baseline) and on a million generated tickets
 # (kept in $$HELPDESK_BENCH_DIR when set), each figure beside its baseline,
-# the bare Fiber app answering fixed JSON for throughput. Then upload
-# memory (root) and pages and the 1M-ticket queue (handlers); e2e has none
-# and would start Chromium.
+# the bare Fiber app answering fixed JSON for throughput. Postgres (root)
+# runs the same workloads on PostgreSQL (pgtest's cluster, made durable)
+# with one and two processes, beside SQLite's. Then upload memory (root)
+# and pages and the 1M-ticket queue (handlers); e2e has none and would
+# start Chromium.
 BENCH_PKGS ?= ./handlers
-bench: wrk
+bench: wrk postgresql
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -count 1 -timeout 60m .
+	$(GO) test -run '^$$' -bench Postgres -benchtime 1x -count 1 -timeout 60m .
 	$(GO) test -run '^$$' -bench UploadRSS -benchtime 2s -count 1 -timeout 30m .
 	$(GO) test -run '^$$' -bench . -benchtime 2s -count 1 -timeout 30m $(BENCH_PKGS)
 

@@ -14,6 +14,7 @@ package main
 // pile up in the kept one.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -48,7 +49,11 @@ type wrkResult struct {
 	rate     float64       // requests per second
 	p50, p99 time.Duration // latency percentiles
 	cpu      time.Duration // server CPU (user+system) per request
+	// dbCPU is the database server's CPU per request: PostgreSQL's
+	// processes; 0 on SQLite, whose work is inside ours (cpu).
+	dbCPU    time.Duration
 	requests int
+	failed   int // answers not 2xx or 3xx, and timeouts (rate counts the others)
 }
 
 func (r wrkResult) String() string {
@@ -82,6 +87,27 @@ var (
 // non-2xx answer fails the benchmark: a fast error is no result.
 func runWrk(b *testing.B, pid int, r wrkRun) wrkResult {
 	b.Helper()
+	cpu0 := procCPU(b, pid)
+	p := startWrk(b, r)
+	res := p.wait(b)
+	if res.failed > 0 {
+		b.Fatalf("wrk saw failed requests:\n%s", p.out.String())
+	}
+	res.cpu = (procCPU(b, pid) - cpu0) / time.Duration(res.requests)
+	return res
+}
+
+// wrkProc is a wrk run under way; wait reads its report.
+type wrkProc struct {
+	cmd    *exec.Cmd
+	out    bytes.Buffer
+	cancel context.CancelFunc
+}
+
+// startWrk starts wrk with load r, so that several can run at once (one
+// for each server of a database).
+func startWrk(b *testing.B, r wrkRun) *wrkProc {
+	b.Helper()
 	bin, err := exec.LookPath("wrk")
 	if err != nil {
 		b.Skip("wrk is not installed (make bench installs the Debian package)")
@@ -90,20 +116,34 @@ func runWrk(b *testing.B, pid int, r wrkRun) wrkResult {
 	if err := os.WriteFile(script, []byte(r.script), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	cpu0 := procCPU(b, pid)
 	ctx, cancel := context.WithTimeout(context.Background(), r.dur+time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "-t", strconv.Itoa(r.threads), "-c", strconv.Itoa(r.conns),
-		"-d", strconv.Itoa(int(r.dur.Seconds()))+"s", "--timeout", "10s", "--latency", "-s", script, r.url).CombinedOutput()
-	cpu := procCPU(b, pid) - cpu0
-	if err != nil {
-		b.Fatalf("wrk: %v\n%s", err, out)
+	p := &wrkProc{cancel: cancel}
+	p.cmd = exec.CommandContext(ctx, bin, "-t", strconv.Itoa(r.threads), "-c", strconv.Itoa(r.conns),
+		"-d", strconv.Itoa(int(r.dur.Seconds()))+"s", "--timeout", "10s", "--latency", "-s", script, r.url)
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.cmd.Start(); err != nil {
+		cancel()
+		b.Fatalf("wrk: %v", err)
 	}
-	text := string(out)
-	if m := wrkBad.FindStringSubmatch(text); m != nil && (m[1] != "" && m[1] != "0" || m[2] != "" && m[2] != "0") {
-		b.Fatalf("wrk saw failed requests:\n%s", text)
+	return p
+}
+
+// wait waits for wrk to end and parses its report: rate (of the answers
+// that did not fail), requests, failures and latency; the server's CPU is
+// the caller's to measure.
+func (p *wrkProc) wait(b *testing.B) wrkResult {
+	b.Helper()
+	err := p.cmd.Wait()
+	p.cancel()
+	text := p.out.String()
+	if err != nil {
+		b.Fatalf("wrk: %v\n%s", err, text)
 	}
 	var res wrkResult
+	for _, m := range wrkBad.FindAllStringSubmatch(text, -1) {
+		n, _ := strconv.Atoi(m[1] + m[2])
+		res.failed += n
+	}
 	if m := wrkRate.FindStringSubmatch(text); m != nil {
 		res.rate, _ = strconv.ParseFloat(m[1], 64)
 	}
@@ -122,23 +162,45 @@ func runWrk(b *testing.B, pid int, r wrkRun) wrkResult {
 	if res.rate == 0 || res.requests == 0 || res.p99 == 0 {
 		b.Fatalf("cannot read wrk's report:\n%s", text)
 	}
-	res.cpu = cpu / time.Duration(res.requests)
+	res.rate *= float64(res.requests-res.failed) / float64(res.requests)
 	return res
 }
 
 // procCPU is the CPU time process pid has used (user and system).
 func procCPU(b *testing.B, pid int) time.Duration {
 	b.Helper()
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	fields, err := procStat(pid)
 	if err != nil {
 		b.Fatalf("server CPU: %v (this benchmark needs Linux)", err)
 	}
-	// Fields after the command's closing parenthesis; utime and stime are
-	// the 14th and 15th of the whole line, in clock ticks (100 a second).
+	return ticks(fields[11], fields[12])
+}
+
+// procStat is /proc/PID/stat's fields after the command's closing
+// parenthesis: fields[0] is the 3rd of the whole line (state), so the
+// 4th (ppid) is fields[1], utime and stime (14th, 15th) fields[11] and
+// fields[12], the waited-for children's cutime and cstime fields[13] and
+// fields[14].
+func procStat(pid int) ([]string, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
 	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
+	if len(fields) < 15 {
+		return nil, fmt.Errorf("/proc/%d/stat has %d fields after the command", pid, len(fields))
+	}
+	return fields, nil
+}
+
+// ticks is the sum of CPU times in clock ticks (100 a second).
+func ticks(fields ...string) time.Duration {
+	var n int64
+	for _, f := range fields {
+		v, _ := strconv.ParseInt(f, 10, 64)
+		n += v
+	}
+	return time.Duration(n) * 10 * time.Millisecond
 }
 
 // luaGet is a script for GETs with the key, paths from pathExpr (a Lua
@@ -172,30 +234,47 @@ type scaleFigures struct {
 	rssAfterReads, peakRSS        int64 // kB
 }
 
-// measureScale serves data and runs every workload on it: creates first
-// (20 s), then the reads over what is there.
+// measureScale serves data and runs every workload on it (scaleWorkloads).
 func measureScale(b *testing.B, data string, tickets int) scaleFigures {
 	b.Helper()
 	key := mintAPIKey(b, data, "agent")
 	s := startServer(b, data, nil, "--create-rate", "0")
 	pid := s.cmd.Process.Pid
-	base := s.URL
-	f := scaleFigures{}
-	f.create = runWrk(b, pid, wrkRun{2, 50, createFor, base + "/api/support-tickets", luaCreate(key)})
-	f.tickets = tickets + f.create.requests
-	f.list = runWrk(b, pid, wrkRun{2, 50, readFor, base + "/api/support-tickets?status=open&limit=50",
-		luaGet(key, `"/api/support-tickets?status=open&limit=50"`)})
-	f.get = runWrk(b, pid, wrkRun{2, 50, readFor, base,
-		luaGet(key, `"/api/support-tickets/" .. math.random(1, `+strconv.Itoa(f.tickets)+`)`)})
-	search := `"/api/support-tickets?limit=50&q=` + searchWord + `"`
-	statusSearch := `"/api/support-tickets?limit=50&status=open&q=` + searchWord + `"`
-	f.search1 = runWrk(b, pid, wrkRun{1, 1, readFor, base, luaGet(key, search)})
-	f.search50 = runWrk(b, pid, wrkRun{2, 50, readFor, base, luaGet(key, search)})
-	f.statusSearch1 = runWrk(b, pid, wrkRun{1, 1, readFor, base, luaGet(key, statusSearch)})
-	f.statusSearch50 = runWrk(b, pid, wrkRun{2, 50, readFor, base, luaGet(key, statusSearch)})
+	f := scaleWorkloads(b, tickets, key, nil, func(r wrkRun) wrkResult {
+		r.url = s.URL + r.url
+		return runWrk(b, pid, r)
+	})
 	f.rssAfterReads = procStatusKB(b, pid, "VmRSS")
 	f.peakRSS = procStatusKB(b, pid, "VmHWM")
 	s.stop()
+	return f
+}
+
+// scaleWorkloads runs every workload through load, which runs one on the
+// servers under test (each wrkRun's url is a path on them): creates first
+// (20 s), then the reads over what is there, tickets before the creates.
+// Get by id picks ids in 1..tickets, or among ids() (comma-separated)
+// when the ids have gaps.
+func scaleWorkloads(b *testing.B, tickets int, key string, ids func() string, load func(wrkRun) wrkResult) scaleFigures {
+	b.Helper()
+	f := scaleFigures{}
+	f.create = load(wrkRun{2, 50, createFor, "/api/support-tickets", luaCreate(key)})
+	f.tickets = tickets + f.create.requests - f.create.failed
+	f.list = load(wrkRun{2, 50, readFor, "/api/support-tickets?status=open&limit=50",
+		luaGet(key, `"/api/support-tickets?status=open&limit=50"`)})
+	get := luaGet(key, `"/api/support-tickets/" .. math.random(1, `+strconv.Itoa(f.tickets)+`)`)
+	if ids != nil {
+		// One string constant: LuaJIT bounds the constants of a chunk.
+		get = "ids = {}\nfor n in (" + strconv.Quote(ids()) + "):gmatch(\"%d+\") do ids[#ids + 1] = n end\n" +
+			luaGet(key, `"/api/support-tickets/" .. ids[math.random(1, #ids)]`)
+	}
+	f.get = load(wrkRun{2, 50, readFor, "/", get})
+	search := `"/api/support-tickets?limit=50&q=` + searchWord + `"`
+	statusSearch := `"/api/support-tickets?limit=50&status=open&q=` + searchWord + `"`
+	f.search1 = load(wrkRun{1, 1, readFor, "/", luaGet(key, search)})
+	f.search50 = load(wrkRun{2, 50, readFor, "/", luaGet(key, search)})
+	f.statusSearch1 = load(wrkRun{1, 1, readFor, "/", luaGet(key, statusSearch)})
+	f.statusSearch50 = load(wrkRun{2, 50, readFor, "/", luaGet(key, statusSearch)})
 	return f
 }
 

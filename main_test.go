@@ -130,11 +130,13 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// mintAPIKey runs `helpdesk apikey create` on a data folder and returns the
-// key from the last line of its output.
-func mintAPIKey(t testing.TB, data, role string) string {
+// mintAPIKey runs `helpdesk apikey create` on a data folder, with extra
+// flags (--database-url URL), and returns the key from the last line of
+// its output.
+func mintAPIKey(t testing.TB, data, role string, extra ...string) string {
 	t.Helper()
-	r := runCLI(t, nil, "", "apikey", "create", "--data", data, "--name", "process tests", "--role", role)
+	args := append([]string{"apikey", "create", "--data", data, "--name", "process tests", "--role", role}, extra...)
+	r := runCLI(t, nil, "", args...)
 	if r.Code != 0 {
 		t.Fatalf("apikey create: exit %d, stderr %q", r.Code, r.Stderr)
 	}
