@@ -323,14 +323,10 @@ func sweepOrphans(store *db.DB, files filestore.Files) error {
 // ensureAdmin creates the first admin on a first start, printing its
 // one-time password once.
 //
-// Several processes may start at once on one PostgreSQL database: each
-// sees no account, each tries, and the store lets one insert win (the
-// email is unique; the others' transactions fail on it, or on a
-// serialization conflict run again into it). A loser is fine, not a
-// failed start: it finds the account the winner made and prints no
-// password, as that is the winner's to show. The error is not matched by
-// its text (the engines word it differently): whatever it was, an account
-// that now exists is what this start needed.
+// Several processes may start at once on one PostgreSQL database: the
+// store makes the account only while none exists, in one serializable
+// write, so exactly one start makes it and prints its password, whatever
+// --admin-email each was given; the others say so and go on.
 func ensureAdmin(store *db.DB, email string) error {
 	ctx := context.Background()
 	n, err := store.CountUsers(ctx)
@@ -338,12 +334,13 @@ func ensureAdmin(store *db.DB, email string) error {
 		return err
 	}
 	password := db.RandomPassword()
-	if _, err := store.CreateUser(ctx, db.NewUser{Email: email, Name: "Administrator", Role: db.RoleAdmin, Password: password}); err != nil {
-		if n, countErr := store.CountUsers(ctx); countErr == nil && n > 0 {
-			slog.Info("first start: another helpdesk process created the admin account")
-			return nil
-		}
+	_, created, err := store.CreateFirstUser(ctx, db.NewUser{Email: email, Name: "Administrator", Role: db.RoleAdmin, Password: password})
+	if err != nil {
 		return fmt.Errorf("unable to create the first admin: %w", err)
+	}
+	if !created {
+		slog.Info("first start: another helpdesk process created the admin account")
+		return nil
 	}
 	slog.Warn("first start: created an admin account; this password is shown only now",
 		"email", email, "password", password)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -44,6 +45,26 @@ type NewUser struct {
 
 // CreateUser validates u and stores it with a bcrypt hash of its password.
 func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
+	return d.createUser(ctx, u, false)
+}
+
+// CreateFirstUser is CreateUser when no account exists yet, in one write;
+// created is false, and nothing stored, when one does. Processes starting
+// at once on one database each try: one wins, whatever emails they were
+// given (the others' transactions conflict with it and, run again, find
+// its account).
+func (d *DB) CreateFirstUser(ctx context.Context, u NewUser) (user User, created bool, err error) {
+	user, err = d.createUser(ctx, u, true)
+	if errors.Is(err, errUsersExist) {
+		return User{}, false, nil
+	}
+	return user, err == nil, err
+}
+
+// errUsersExist stops createUser's first-user insert.
+var errUsersExist = errors.New("db: accounts exist")
+
+func (d *DB) createUser(ctx context.Context, u NewUser, onlyFirst bool) (User, error) {
 	var v Invalid
 	email := v.email("email", u.Email)
 	name, _ := v.text("name", u.Name, MaxNameLen, true)
@@ -62,6 +83,15 @@ func (d *DB) CreateUser(ctx context.Context, u NewUser) (User, error) {
 	}
 	user := User{Email: email, Name: name, Role: u.Role, Active: true, CreatedAt: Time{d.now()}}
 	err = d.write(ctx, func(tx *Tx) error {
+		if onlyFirst {
+			var exist bool
+			if err := tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM users)`).Scan(&exist); err != nil {
+				return fmt.Errorf("db: unable to look for accounts: %w", err)
+			}
+			if exist {
+				return errUsersExist
+			}
+		}
 		err := tx.QueryRow(`INSERT INTO users (email, name, role, password_hash, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, email, name, u.Role, string(hash), user.CreatedAt).Scan(&user.ID)
 		if isUniqueViolation(err) {

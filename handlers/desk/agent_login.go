@@ -115,8 +115,19 @@ type loginAttempt struct {
 
 // startLogin counts an attempt on the account named email from client;
 // nil, with how long to wait, when the pair or the address has failed
-// too often. An error is the store's: nothing stays counted.
-func (h *Handler) startLogin(ctx context.Context, email, client string) (*loginAttempt, time.Duration, error) {
+// too often. An error is the store's: nothing stays counted. The counts
+// are writes: on a full disk they take the data folder's reserve, as the
+// session does, so that an admin can still sign in and make room.
+func (h *Handler) startLogin(ctx context.Context, email, client string) (a *loginAttempt, wait time.Duration, err error) {
+	err = h.WithReserve("sign-in", func() error {
+		a, wait, err = h.countLogin(ctx, email, client)
+		return err
+	})
+	return a, wait, err
+}
+
+// countLogin is startLogin's counting.
+func (h *Handler) countLogin(ctx context.Context, email, client string) (*loginAttempt, time.Duration, error) {
 	a := &loginAttempt{h: h, account: "a:" + strings.ToLower(email), address: "ip:" + client}
 	a.pair = a.account + " " + a.address
 	var wait time.Duration
