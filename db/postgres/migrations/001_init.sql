@@ -577,7 +577,7 @@ CREATE INDEX saved_views_shared ON saved_views (shared) WHERE shared;
 -- connection changes a row (db/writer_watch.go).
 CREATE FUNCTION helpdesk_changed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- The writing process learns of it before it commits (postgres.ChangedTables in db/postgres/search.go).
+    -- The writing process learns of it before it commits (postgres.ChangedTables in db/postgres/session.go).
     PERFORM set_config('helpdesk.changed',
         coalesce(current_setting('helpdesk.changed', true), '') || ',' || TG_TABLE_NAME, true);
     PERFORM pg_notify('helpdesk_changed', TG_TABLE_NAME);
