@@ -53,3 +53,20 @@ func sqliteOnly(tb testing.TB) {
 		tb.Skip("about the embedded SQLite engine")
 	}
 }
+
+// openHandles opens n handles on one fresh database, closed when the test
+// ends: n processes, as far as the store can tell.
+func openHandles(tb testing.TB, n int) []*DB {
+	tb.Helper()
+	place := testPlace(tb)
+	ds := make([]*DB, n)
+	for i := range ds {
+		d, err := openAt(place)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { d.Close() })
+		ds[i] = d
+	}
+	return ds
+}

@@ -10,16 +10,7 @@ import (
 // processes as far as the store can tell, on one clock.
 func openTwice(t *testing.T) (*DB, *DB, *fakeClock) {
 	t.Helper()
-	place := testPlace(t)
-	var ds [2]*DB
-	for i := range ds {
-		d, err := openAt(place)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		ds[i] = d
-	}
+	ds := openHandles(t, 2)
 	return ds[0], ds[1], newFakeClock(ds[0], ds[1])
 }
 

@@ -156,16 +156,7 @@ func TestRateHit(t *testing.T) {
 // can tell) count against the same allowances, and a burst over both
 // passes no more attempts than the limit.
 func TestThrottlesSharedAcrossHandles(t *testing.T) {
-	place := testPlace(t)
-	var ds [2]*DB
-	for i := range ds {
-		d, err := openAt(place)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		ds[i] = d
-	}
+	ds := openHandles(t, 2)
 	newFakeClock(ds[0], ds[1])
 	ctx := t.Context()
 

@@ -12,16 +12,7 @@ import (
 // their transactions never collide on a status's row. Once a process has
 // gone, upkeep folds its rows into writer 0 and the sums stay the same.
 func TestStatusCountsTwoWriters(t *testing.T) {
-	place := testPlace(t)
-	var ds [2]*DB
-	for i := range ds {
-		d, err := openAt(place)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ds[i] = d
-	}
-	defer ds[0].Close()
+	ds := openHandles(t, 2)
 	const each = 150
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*each)

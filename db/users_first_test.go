@@ -10,16 +10,7 @@ import (
 // admin, with different emails: exactly one account is made, and a
 // later try makes none.
 func TestCreateFirstUserOnce(t *testing.T) {
-	place := testPlace(t)
-	var ds [3]*DB
-	for i := range ds {
-		d, err := openAt(place)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		ds[i] = d
-	}
+	ds := openHandles(t, 3)
 	var wg sync.WaitGroup
 	made := make(chan bool, 2*len(ds))
 	for i, d := range ds {

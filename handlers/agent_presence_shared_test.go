@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kinconecta/helpdesk/db"
-	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/internal/pgtest"
@@ -46,25 +44,7 @@ func newPostgresServer(t *testing.T, url string) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := filestore.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := New(web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}, store, files)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	t.Cleanup(func() {
-		_ = app.ShutdownWithTimeout(5 * time.Second)
-		store.Close()
-	})
-	s := &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir,
-		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}}
+	s := serveApp(t, store, t.TempDir(), url)
 	if _, s.AgentKey, err = store.CreateAPIKey(t.Context(), "test agent", db.RoleAgent); err != nil {
 		t.Fatal(err)
 	}

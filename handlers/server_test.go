@@ -42,6 +42,23 @@ func newTestServer(t testing.TB, opts ...func(*web.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := serveApp(t, store, dir, place, opts...)
+	_, s.AgentKey, err = store.CreateAPIKey(t.Context(), "test agent", db.RoleAgent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, s.AdminKey, err = store.CreateAPIKey(t.Context(), "test admin", db.RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// serveApp serves the application over store (at place) with its files in
+// dir, until the test ends, when it closes the store; options adjust its
+// Config.
+func serveApp(t testing.TB, store *db.DB, dir, place string, opts ...func(*web.Config)) *testServer {
+	t.Helper()
 	files, err := filestore.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -56,23 +73,14 @@ func newTestServer(t testing.TB, opts ...func(*web.Config)) *testServer {
 		t.Fatal(err)
 	}
 	go app.Listener(ln)
-	s := &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir, DBPlace: place,
-		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}}
 	t.Cleanup(func() {
 		_ = app.ShutdownWithTimeout(5 * time.Second)
 		store.Close()
 	})
-	_, s.AgentKey, err = store.CreateAPIKey(t.Context(), "test agent", db.RoleAgent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, s.AdminKey, err = store.CreateAPIKey(t.Context(), "test admin", db.RoleAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: dir, DBPlace: place,
+		client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}}
 }
 
 // response is a finished HTTP exchange.

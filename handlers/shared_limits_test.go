@@ -1,14 +1,11 @@
 package handlers
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/kinconecta/helpdesk/db"
-	"github.com/kinconecta/helpdesk/filestore"
 	"github.com/kinconecta/helpdesk/handlers/desk"
 	"github.com/kinconecta/helpdesk/handlers/web"
 	"github.com/kinconecta/helpdesk/internal/storetest"
@@ -23,26 +20,9 @@ func (s *testServer) twin(t *testing.T, opts ...func(*web.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filestore.Open(s.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := web.Config{BaseURL: "http://helpdesk.test", MaxFileBytes: 1 << 20, MaxFiles: 5}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	app := New(cfg, store, files)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	t.Cleanup(func() {
-		_ = app.ShutdownWithTimeout(5 * time.Second)
-		store.Close()
-	})
-	return &testServer{URL: "http://" + ln.Addr().String(), DB: store, Files: files, Dir: s.Dir,
-		AgentKey: s.AgentKey, AdminKey: s.AdminKey, client: s.client}
+	o := serveApp(t, store, s.Dir, s.DBPlace, opts...)
+	o.AgentKey, o.AdminKey, o.client = s.AgentKey, s.AdminKey, s.client
+	return o
 }
 
 // The public create limit holds across two processes on one database: a
