@@ -8,7 +8,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -143,4 +145,22 @@ func TestBackupCutShortIsMarked(t *testing.T) {
 	restored := startServer(t, target, nil, "--min-free-mb", "1")
 	filesServed(t, restored, tickets, files)
 	restored.stop()
+}
+
+// A backup of a folder that holds no helpdesk (a mistyped --data, a
+// variable lost in a move) is refused, and makes neither an empty
+// database there nor a backup folder: before, it "backed up" a fresh
+// empty helpdesk and exited 0.
+func TestBackupRefusesFolderWithoutDatabase(t *testing.T) {
+	dir := t.TempDir()
+	source, target := filepath.Join(dir, "typo"), filepath.Join(dir, "backup")
+	r := runCLI(t, nil, "", "backup", "--data", source, target)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "holds no helpdesk database") {
+		t.Fatalf("backup of %s: exit %d, stderr %q; want 1 and no helpdesk database", source, r.Code, r.Stderr)
+	}
+	for _, p := range []string{filepath.Join(source, "helpdesk.db"), target} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s exists after the refusal (%v)", p, err)
+		}
+	}
 }

@@ -154,6 +154,9 @@ func backup(args []string, stdout, stderr io.Writer) error {
 		return errUsage{"usage: helpdesk backup [--data DIR] DIR"}
 	}
 	target := f.Arg(0)
+	if err := checkHoldsDatabase(data, "nothing to back up"); err != nil {
+		return err
+	}
 	// Before the lock, which would create the folder.
 	if err := checkBackupTarget(data, target); err != nil {
 		return err

@@ -158,3 +158,14 @@ func diskFull(dir string, err error) error {
 	return fmt.Errorf("the disk holding data folder %s is full: free space on it, then run the command again (removing %s frees %d MiB at once; a running server sets it aside again once there is room)",
 		dir, filepath.Join(dir, filestore.ReserveName), filestore.ReserveSize>>20)
 }
+
+// checkHoldsDatabase refuses a data folder with no embedded database in
+// it, for the commands that copy one: opening it would make an empty
+// helpdesk of a mistyped --data, and the copy would report success.
+// consequence ends the message ("nothing to back up").
+func checkHoldsDatabase(dir, consequence string) error {
+	if _, err := os.Stat(filepath.Join(dir, db.FileName)); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("data folder %s holds no helpdesk database (%s): %s", dir, db.FileName, consequence)
+	}
+	return nil
+}

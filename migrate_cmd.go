@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -51,8 +50,8 @@ func migrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	// db.Open would make an empty helpdesk of a mistyped folder, and
 	// migrate would copy that.
-	if _, err := os.Stat(filepath.Join(data, db.FileName)); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("data folder %s holds no helpdesk database (%s): nothing to migrate", data, db.FileName)
+	if err := checkHoldsDatabase(data, "nothing to migrate"); err != nil {
+		return err
 	}
 	lock, err := lockDataDir(data)
 	if err != nil {

@@ -183,7 +183,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer closeWithin(closeTimeout, "the database", store.Close)
 	if cfg.keepsStateInDataDir() {
 		if local, err = filestore.Open(cfg.data); err != nil {
 			return err
@@ -201,8 +201,10 @@ func serve(args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := sweepOrphans(store, files); err != nil {
-		return err
+	if cfg.files == nil {
+		if err := sweepOrphans(store, local); err != nil {
+			return err
+		}
 	}
 	// Room kept aside for an admin to sign in and delete on a full disk
 	// (filestore.ReserveName); taken before the floor is measured, which
@@ -228,7 +230,8 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer notifier.Stop() // before store.Close: the worker records what it sent
+	// Before store.Close: the worker records what it sent.
+	defer closeWithin(closeTimeout, "the mail worker", func() error { notifier.Stop(); return nil })
 
 	// The listener, made below once the address is bound, tells the web
 	// layer when it is under pressure.
@@ -294,6 +297,27 @@ func serve(args []string, stderr io.Writer) error {
 	return nil
 }
 
+// closeTimeout bounds each step of the exit after the requests have
+// drained: a database that stopped answering (a frozen PostgreSQL) would
+// otherwise hold the process past SIGTERM for as long as it hangs.
+const closeTimeout = 15 * time.Second
+
+// closeWithin runs close, giving up after d with a warning: what it has
+// not finished was never acknowledged to anyone (the requests have
+// drained), and the server closes the connections as the process ends.
+func closeWithin(d time.Duration, what string, close func() error) {
+	done := make(chan error, 1)
+	go func() { done <- close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			slog.Warn("unable to close "+what, "err", err)
+		}
+	case <-time.After(d):
+		slog.Warn("gave up waiting to close "+what, "after", d.String())
+	}
+}
+
 // filesWhere names where attachments are kept, for the log.
 func filesWhere(cfg serveConfig) string {
 	if cfg.files != nil {
@@ -304,10 +328,13 @@ func filesWhere(cfg serveConfig) string {
 
 // sweepOrphans removes attachment files no row names: what a crash between
 // writing a file and committing its row (or after deleting it) leaves.
-// Beside other processes it removes nothing they need: a bucket's sweep
-// spares objects younger than its grace period (an upload in flight on
-// another process, its row not yet committed), and files in a data folder
-// are swept only by the process that owns the folder (keepsStateInDataDir).
+// Only a data folder's files are swept, by the process that owns the
+// folder (keepsStateInDataDir). A bucket is never swept at start: "no row
+// names it" cannot tell a crash's leftover from a file of another helpdesk
+// on the same prefix, or from a file newer than the backup a restored
+// database came from, and a slow upload in flight on another process
+// outlives any grace period (a fresh tester's restore drill deleted the
+// live helpdesk's newest file).
 func sweepOrphans(store *db.DB, files filestore.Files) error {
 	known := map[string]bool{}
 	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {

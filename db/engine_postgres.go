@@ -24,6 +24,10 @@ import (
 // helpdesk process (the default 100 holds a dozen of them).
 const pgReadConns = 6
 
+// defaultConnectTimeout bounds a connection attempt when the URL names no
+// connect_timeout.
+const defaultConnectTimeout = 10 * time.Second
+
 // OpenPostgres opens the helpdesk database at url (postgres://…, or
 // key=value form; CONTRACT §9), applies its migrations, starts the writer
 // and listens for the changes other processes make. Any number of
@@ -33,6 +37,11 @@ func OpenPostgres(url string) (*DB, error) {
 	if err != nil {
 		// pgx's message never repeats the password.
 		return nil, fmt.Errorf("db: bad database URL: %w", err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		// pgx waits for ever by default: a server that accepts and never
+		// answers would hang the start (and every reconnect) unseen.
+		cfg.ConnectTimeout = defaultConnectTimeout
 	}
 	eng := &postgresEngine{}
 	d := newDB(eng)

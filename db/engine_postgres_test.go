@@ -1,6 +1,10 @@
 package db
 
-import "testing"
+import (
+	"net"
+	"testing"
+	"time"
+)
 
 // The read pool plans every query with its own arguments, and the search
 // documents keep a tenfold statistics sample: together they let the
@@ -19,5 +23,34 @@ func TestPostgresSearchPlanning(t *testing.T) {
 	if err := d.read.QueryRow(`SELECT attstattarget FROM pg_attribute
 		WHERE attrelid = 'ticket_search'::regclass AND attname = 'document'`).Scan(&target); err != nil || target != 1000 {
 		t.Errorf("statistics target of ticket_search.document = %d (%v), want 1000", target, err)
+	}
+}
+
+// A server that accepts connections and never answers fails the open
+// after the default connect timeout, where pgx alone would wait for ever
+// (a fresh tester's start hung until killed).
+func TestOpenPostgresHungServerTimesOut(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	start := time.Now()
+	_, err = OpenPostgres("postgres://helpdesk@" + ln.Addr().String() + "/helpdesk?sslmode=disable")
+	if err == nil {
+		t.Fatal("opened a database on a server that never answers")
+	}
+	if took := time.Since(start); took > defaultConnectTimeout+5*time.Second {
+		t.Errorf("the open failed after %v, want about %v", took, defaultConnectTimeout)
 	}
 }
