@@ -54,3 +54,21 @@ func TestOpenPostgresHungServerTimesOut(t *testing.T) {
 		t.Errorf("the open failed after %v, want about %v", took, defaultConnectTimeout)
 	}
 }
+
+// A database out of reach is told apart from a fault, so a request gets
+// 503 (db.ErrUnreachable), not 500, while PostgreSQL is down.
+func TestUnreachableDatabase(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connections are refused
+	_, err = OpenPostgres("postgres://helpdesk@" + addr + "/helpdesk?sslmode=disable")
+	if err == nil || !IsUnreachable(err) {
+		t.Fatalf("open on a closed port: %v; want an unreachable database", err)
+	}
+	if IsUnreachable(Errorf(EINVALID, "bad input")) || IsUnreachable(nil) {
+		t.Error("a domain error or nil taken for an unreachable database")
+	}
+}

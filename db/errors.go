@@ -1,8 +1,11 @@
 package db
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -112,6 +115,30 @@ func isUniqueViolation(err error) bool {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	case errors.As(err, &pe):
 		return pe.Code == "23505"
+	}
+	return false
+}
+
+// ErrUnreachable answers a request the store could not serve because its
+// database or bucket was out of reach (CONTRACT §9's engines run apart
+// from us): an outage to wait out (503), not a fault to report.
+var ErrUnreachable = &Error{Code: EUNAVAILABLE, Message: "The helpdesk cannot reach its storage right now. Please try again in a minute."}
+
+// IsUnreachable reports whether err is the database or the bucket out of
+// reach: a connection refused, lost or timed out (a *net.OpError, a
+// failed PostgreSQL connect), or PostgreSQL refusing work as it shuts
+// down or starts (SQLSTATE class 08, 57P01 to 57P03).
+func IsUnreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var oe *net.OpError
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ce), errors.As(err, &oe), errors.Is(err, driver.ErrBadConn):
+		return true
+	case errors.As(err, &pe):
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
 	}
 	return false
 }

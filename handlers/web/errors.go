@@ -53,6 +53,12 @@ func problemFor(c *fiber.Ctx, err error) Problem {
 		slog.Warn("request refused: out of file descriptors", "method", c.Method(), "route", c.Route().Path, "err", err)
 		err = db.ErrUnavailable
 	}
+	if db.IsUnreachable(err) {
+		// The database or the bucket is down or restarting: /readyz says
+		// so too; the client may retry (503) once it is back.
+		slog.Warn("request refused: storage out of reach", "method", c.Method(), "route", c.Route().Path, "err", err)
+		err = db.ErrUnreachable
+	}
 	switch {
 	case errors.As(err, &de):
 		p.Status = StatusOf[de.Code]
