@@ -195,16 +195,16 @@ func serve(args []string, stderr io.Writer) error {
 		// database: its floor and reserve still guard it (see
 		// filestore.Bucket.BelowFloor). local is nil on PostgreSQL.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		files, err = filestore.OpenBucket(ctx, *cfg.files, local)
+		bucket, err := filestore.OpenBucket(ctx, *cfg.files, local)
 		cancel()
 		if err != nil {
 			return err
 		}
+		bucket.UseJournal(store)
+		files = bucket
 	}
-	if cfg.files == nil {
-		if err := sweepOrphans(store, local); err != nil {
-			return err
-		}
+	if err := sweepOrphans(store, files); err != nil {
+		return err
 	}
 	// Room kept aside for an admin to sign in and delete on a full disk
 	// (filestore.ReserveName); taken before the floor is measured, which
@@ -326,15 +326,14 @@ func filesWhere(cfg serveConfig) string {
 	return filepath.Join(cfg.data, "attachments")
 }
 
-// sweepOrphans removes attachment files no row names: what a crash between
-// writing a file and committing its row (or after deleting it) leaves.
-// Only a data folder's files are swept, by the process that owns the
-// folder (keepsStateInDataDir). A bucket is never swept at start: "no row
-// names it" cannot tell a crash's leftover from a file of another helpdesk
-// on the same prefix, or from a file newer than the backup a restored
-// database came from, and a slow upload in flight on another process
-// outlives any grace period (a fresh tester's restore drill deleted the
-// live helpdesk's newest file).
+// sweepOrphans removes what a crash between writing a file and
+// committing its row (or after deleting it) leaves. A data folder's files
+// no row names are swept by the one process that owns the folder
+// (keepsStateInDataDir). A bucket sweeps only the leftovers its journal
+// names (filestore.Journal): an object no row names may be another
+// helpdesk's on the same prefix, or newer than the backup a restored
+// database came from (a fresh tester's restore drill deleted the live
+// helpdesk's newest file when the bucket was swept by rows).
 func sweepOrphans(store *db.DB, files filestore.Files) error {
 	known := map[string]bool{}
 	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {

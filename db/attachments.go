@@ -54,6 +54,10 @@ func insertAttachment(tx *Tx, ticketID int64, messageID *int64, a NewAttachment,
 	att.FileURL = a.ExternalURL
 	if a.StorageName != "" {
 		att.FileURL = AttachmentURL(ticketID, att.ID)
+		// Its object is now named by a row: no longer the sweep's.
+		if _, err := tx.Exec(`DELETE FROM file_intents WHERE name = ?`, a.StorageName); err != nil {
+			return att, fmt.Errorf("db: unable to forget a noted file: %w", err)
+		}
 	}
 	return att, nil
 }
@@ -214,6 +218,9 @@ func (d *DB) DeleteAttachment(ctx context.Context, ticketID, id int64) (string, 
 		}
 		if err != nil {
 			return fmt.Errorf("db: unable to delete attachment: %w", err)
+		}
+		if err := noteRemoved(tx, []string{name}, d.now()); err != nil {
+			return err
 		}
 		return touchTicket(tx, ticketID, Time{d.now()})
 	})

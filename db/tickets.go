@@ -293,7 +293,8 @@ func (d *DB) MintTicketToken(ctx context.Context, ticketID int64) (string, error
 
 // DeleteTicket removes the ticket with its history, messages and attachment
 // rows. It returns the storage names of the files the caller must remove
-// from disk (a crash before that leaves orphans, swept at the next start).
+// (a crash before that leaves them to the next start's sweep: they are
+// journaled, file_intents).
 func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
 	var names []string
 	err := d.write(ctx, func(tx *Tx) error {
@@ -311,6 +312,9 @@ func (d *DB) DeleteTicket(ctx context.Context, id int64) ([]string, error) {
 			names = append(names, n)
 		}
 		rows.Close()
+		if err := noteRemoved(tx, names, d.now()); err != nil {
+			return err
+		}
 		res, err := tx.Exec(`DELETE FROM tickets WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("db: unable to delete ticket: %w", err)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -26,11 +25,6 @@ const (
 	opTimeout = 30 * time.Second
 )
 
-// sweepGrace is how old an object with no row must be before the sweep
-// removes it: younger, it may be an upload in flight on another helpdesk
-// process, whose row is not committed yet. A variable for the tests.
-var sweepGrace = 15 * time.Minute
-
 // Bucket keeps attachment files in an S3-compatible bucket, under
 // PREFIX + the random storage name. An upload goes straight to its final
 // key (Keep has nothing left to do); Discard deletes it when its row was
@@ -44,7 +38,26 @@ type Bucket struct {
 	// floor and reserve (BelowFloor, ReleaseReserve) still guard the
 	// database; nil where there is none.
 	disk *Store
+	// journal notes each object before it is written and names the
+	// leftovers the sweep may remove (UseJournal); nil sweeps nothing.
+	journal Journal
 }
+
+// Journal is what the bucket asks of the store (db.DB, file_intents) so
+// that its sweep removes only its own leftovers: an object is noted before
+// it is written and forgotten when its row commits, and a name noted long
+// ago that no row names is a crash's leftover. An object no row names is
+// not enough: it may be another helpdesk's on the same prefix, or newer
+// than the backup a restored database came from.
+type Journal interface {
+	NoteFileIntent(ctx context.Context, name string) error
+	StaleFileIntents(ctx context.Context) ([]string, error)
+	ForgetFileIntents(ctx context.Context, names []string) error
+}
+
+// UseJournal makes the bucket note each upload in j before writing it,
+// and sweep from j. Call it before the first Receive.
+func (b *Bucket) UseJournal(j Journal) { b.journal = j }
 
 // OpenBucket connects to the bucket and checks that it is there and
 // answers. disk, when not nil, is the local store whose folder holds the
@@ -77,6 +90,11 @@ func (b *Bucket) Receive(r io.Reader, fileName string, maxBytes int64) (*Upload,
 	head, err := sniff(r, u)
 	if err != nil {
 		return nil, err
+	}
+	if b.journal != nil {
+		if err := b.journal.NoteFileIntent(context.Background(), u.name); err != nil {
+			return nil, err
+		}
 	}
 	src := &uploadReader{r: io.MultiReader(bytes.NewReader(head), r), left: maxBytes}
 	info, err := b.client.PutObject(context.Background(), b.cfg.Bucket, b.key(u.name), src, -1,
@@ -164,43 +182,43 @@ func (b *Bucket) Remove(names ...string) {
 	}
 }
 
-// Sweep removes the objects under the prefix whose storage name known
-// does not report and which are older than sweepGrace, and the unfinished
-// multipart uploads as old: the orphans of a crash. Keys that are not
-// storage names (PREFIX + 32 hexadecimal digits) are never touched: the
-// bucket may hold other things.
-func (b *Bucket) Sweep(known map[string]bool) (int, error) {
+// Sweep removes the crash leftovers the journal names (UseJournal): noted
+// more than db.FileIntentGrace ago and named by no row, with their
+// unfinished multipart uploads. known is not consulted: a bucket is never
+// swept by what no row names (Journal says why). Without a journal it
+// removes nothing.
+func (b *Bucket) Sweep(map[string]bool) (int, error) {
+	if b.journal == nil {
+		return 0, nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cutoff := time.Now().Add(-sweepGrace)
-	var orphans []string
-	for obj := range b.client.ListObjects(ctx, b.cfg.Bucket, minio.ListObjectsOptions{Prefix: b.cfg.Prefix}) {
-		if obj.Err != nil {
-			return 0, fmt.Errorf("filestore: unable to list %s: %w", b.cfg, obj.Err)
+	total := 0
+	for {
+		names, err := b.journal.StaleFileIntents(ctx)
+		if err != nil || len(names) == 0 {
+			return total, err
 		}
-		name, ok := strings.CutPrefix(obj.Key, b.cfg.Prefix)
-		if ok && validName(name) && !known[name] && obj.LastModified.Before(cutoff) {
-			orphans = append(orphans, name)
+		b.Remove(names...)
+		b.abortUploads(ctx, names)
+		if err := b.journal.ForgetFileIntents(ctx, names); err != nil {
+			return total, err
+		}
+		total += len(names)
+	}
+}
+
+// abortUploads aborts the unfinished multipart uploads of names.
+func (b *Bucket) abortUploads(ctx context.Context, names []string) {
+	for _, name := range names {
+		if !validName(name) {
+			continue
+		}
+		if err := b.client.RemoveIncompleteUpload(ctx, b.cfg.Bucket, b.key(name)); err != nil &&
+			minio.ToErrorResponse(err).Code != "NoSuchUpload" {
+			slog.Warn("filestore: unable to abort an unfinished upload", "name", name, "err", err)
 		}
 	}
-	for _, name := range orphans {
-		b.Remove(name)
-	}
-	for up := range b.client.ListIncompleteUploads(ctx, b.cfg.Bucket, b.cfg.Prefix, false) {
-		if up.Err != nil {
-			// Not every store lists them; the bucket's lifecycle rule for
-			// incomplete uploads is the other way to clear them.
-			slog.Warn("filestore: unable to list unfinished uploads", "bucket", b.cfg.String(), "err", up.Err)
-			break
-		}
-		name, ok := strings.CutPrefix(up.Key, b.cfg.Prefix)
-		if ok && validName(name) && up.Initiated.Before(cutoff) {
-			if err := b.client.RemoveIncompleteUpload(ctx, b.cfg.Bucket, up.Key); err != nil {
-				slog.Warn("filestore: unable to abort an unfinished upload", "key", up.Key, "err", err)
-			}
-		}
-	}
-	return len(orphans), nil
 }
 
 // BelowFloor watches the database's data folder, when there is one (see
