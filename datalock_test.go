@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kinconecta/helpdesk/db"
 )
 
 // TestDataLock starts a second server on a served data folder: it exits 1
@@ -58,7 +60,14 @@ func TestDataLock(t *testing.T) {
 		"--email", "beside@example.com", "--name", "Beside", "--role", "agent"); r.Code != 0 {
 		t.Fatalf("user add beside the running server: exit %d, stderr %q", r.Code, r.Stderr)
 	}
-	r := runCLI(t, nil, "", "backup", "--data", t.TempDir(), data)
+	// Another helpdesk's backup aimed at the served folder.
+	other := t.TempDir()
+	if store, err := db.Open(other); err != nil {
+		t.Fatal(err)
+	} else {
+		store.Close()
+	}
+	r := runCLI(t, nil, "", "backup", "--data", other, data)
 	if r.Code != 1 || strings.Count(r.Stderr, "\n") != 1 || !strings.Contains(r.Stderr, "(pid "+pid+")") {
 		t.Fatalf("backup into the served folder: exit %d, stderr %q; want 1 and one line naming pid %s", r.Code, r.Stderr, pid)
 	}
