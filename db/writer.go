@@ -40,7 +40,8 @@ type writeOp struct {
 	done chan error
 }
 
-// writer serialises every write through one connection. Callers queue in a
+// writer serialises every write of this process through one connection
+// (on PostgreSQL each process has its own writer). Callers queue in a
 // channel, which is FIFO-fair (database/sql hands a freed connection to a
 // random waiter), and the writes waiting when a commit starts share it (group
 // commit): one fsync for many acknowledged writes. The batch runs in one
@@ -48,8 +49,9 @@ type writeOp struct {
 // create): when a write fails, the transaction is rolled back, the writes
 // before it commit again together, the failing one is retried alone, and the
 // rest go on as a batch, so one failure never undoes its neighbours. The
-// full-text index is brought up to date once, at the end of each
-// transaction (fts.go), and the writer checkpoints the WAL between batches.
+// engine ends each transaction (SQLite brings its full-text index up to
+// date once, engine_sqlite.go) and tidies between batches (SQLite's WAL
+// checkpoint).
 type writer struct {
 	conn *sql.DB
 	eng  engine
@@ -199,8 +201,8 @@ func (w *writer) runGroup(ops []writeOp, errs []error) {
 }
 
 // maxRetries bounds how often a transaction that lost a serialization
-// conflict to another process is run again; with the backoff below, about
-// two seconds of trying.
+// conflict to another process is run again; with the backoff below, a
+// few seconds of trying.
 const maxRetries = 20
 
 // groupTries is how often a group of writes is run before a conflict
