@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,22 +55,6 @@ func eachEngine(t *testing.T, test func(t *testing.T, d *DB, another func() *DB)
 	}
 }
 
-// testClock is a store clock a test moves by hand; safe to read from the
-// writer while the test moves it.
-type testClock struct{ ns atomic.Int64 }
-
-func newTestClock(d ...*DB) *testClock {
-	c := &testClock{}
-	c.ns.Store(time.Date(2026, 3, 10, 11, 0, 0, 0, time.UTC).UnixNano())
-	for _, d := range d {
-		d.Now = c.now
-	}
-	return c
-}
-
-func (c *testClock) now() time.Time           { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *testClock) advance(by time.Duration) { c.ns.Add(int64(by)) }
-
 // queueConfirmations queues n confirmations, the i-th to email(i), one
 // write each (as n tickets would), and returns their ids in order. The
 // rows belong to no ticket: claiming needs none.
@@ -107,7 +90,7 @@ func claimIDs(c Claim) []int64 {
 func TestClaimDueLeases(t *testing.T) {
 	eachEngine(t, func(t *testing.T, d *DB, _ func() *DB) {
 		ctx := context.Background()
-		clock := newTestClock(d)
+		clock := newFakeClock(d)
 		ids := queueConfirmations(t, d, 3, func(i int) string { return fmt.Sprintf("ana%d@example.com", i) })
 		const lease = 2 * time.Minute
 
@@ -144,11 +127,11 @@ func TestClaimDueLeases(t *testing.T) {
 		if err := d.MarkSent(ctx, ids[2]); err != nil {
 			t.Fatal(err)
 		}
-		clock.advance(lease - time.Second)
+		clock.add(lease - time.Second)
 		if early, err := d.ClaimDue(ctx, 2, lease, ConfirmLimits{}); err != nil || early.Picked != 0 {
 			t.Fatalf("claim before the lease ends = %+v, %v; want nothing", early, err)
 		}
-		clock.advance(time.Second)
+		clock.add(time.Second)
 		again, err := d.ClaimDue(ctx, 2, lease, ConfirmLimits{})
 		if err != nil {
 			t.Fatal(err)
@@ -168,7 +151,7 @@ func TestClaimDueLeases(t *testing.T) {
 func TestRenewAndReleaseLease(t *testing.T) {
 	eachEngine(t, func(t *testing.T, d *DB, _ func() *DB) {
 		ctx := context.Background()
-		clock := newTestClock(d)
+		clock := newFakeClock(d)
 		ids := queueConfirmations(t, d, 2, func(i int) string { return fmt.Sprintf("ana%d@example.com", i) })
 		const lease = time.Minute
 
@@ -176,7 +159,7 @@ func TestRenewAndReleaseLease(t *testing.T) {
 		if err != nil || c.Picked != 2 {
 			t.Fatalf("claim = %+v, %v", c, err)
 		}
-		clock.advance(50 * time.Second)
+		clock.add(50 * time.Second)
 		until, kept, err := d.RenewLease(ctx, ids, c.Until, lease)
 		if err != nil {
 			t.Fatal(err)
@@ -190,7 +173,7 @@ func TestRenewAndReleaseLease(t *testing.T) {
 		}
 
 		// The lease runs out; another worker claims the rows.
-		clock.advance(lease)
+		clock.add(lease)
 		other, err := d.ClaimDue(ctx, 2, lease, ConfirmLimits{})
 		if err != nil || !slices.Equal(claimIDs(other), ids) {
 			t.Fatalf("other worker's claim = %+v, %v", other, err)
@@ -295,10 +278,10 @@ func TestClaimDueTwoProcesses(t *testing.T) {
 func TestConfirmLimitOutOfOrder(t *testing.T) {
 	eachEngine(t, func(t *testing.T, d *DB, _ func() *DB) {
 		ctx := context.Background()
-		clock := newTestClock(d)
+		clock := newFakeClock(d)
 		for range 4 {
 			queueConfirmations(t, d, 1, func(int) string { return "ana@example.com" })
-			clock.advance(10 * time.Minute)
+			clock.add(10 * time.Minute)
 		}
 		rows, err := d.Notifications(ctx, OutboxPending, 10) // newest first
 		if err != nil || len(rows) != 4 {
