@@ -12,6 +12,10 @@ type engine interface {
 	// bind turns a shared SQL text, written with ? placeholders, into
 	// the driver's.
 	bind(query string) string
+	// planFresh returns the arguments of a query the engine must plan
+	// for these very arguments rather than reuse a cached plan
+	// (readPool.QueryPlanned).
+	planFresh(args []any) []any
 	// beginWrite starts the writer's transaction.
 	beginWrite(conn *sql.DB) (*sql.Tx, error)
 	// beforeCommit runs last in every write transaction.

@@ -114,6 +114,10 @@ type sqliteEngine struct{}
 
 func (sqliteEngine) bind(query string) string { return query }
 
+// planFresh: SQLite plans with the values it is given, and its FTS5 walk
+// has one plan whatever the words.
+func (sqliteEngine) planFresh(args []any) []any { return args }
+
 // beginWrite takes the write lock at once (_txlock=immediate in the DSN).
 func (sqliteEngine) beginWrite(conn *sql.DB) (*sql.Tx, error) { return conn.Begin() }
 

@@ -58,6 +58,18 @@ func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...an
 	return p.DB.QueryRowContext(ctx, p.eng.bind(query), args...)
 }
 
+// QueryPlanned runs query planned for its own arguments, never through a
+// cached plan: a search's best plan depends on how common its words are
+// (engine.planFresh).
+func (p *readPool) QueryPlanned(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return p.DB.QueryContext(ctx, p.eng.bind(query), p.eng.planFresh(args)...)
+}
+
+// QueryRowPlanned is QueryPlanned for one row.
+func (p *readPool) QueryRowPlanned(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.DB.QueryRowContext(ctx, p.eng.bind(query), p.eng.planFresh(args)...)
+}
+
 // QueryRow is QueryRowContext without a context.
 func (p *readPool) QueryRow(query string, args ...any) *sql.Row {
 	return p.QueryRowContext(context.Background(), query, args...)

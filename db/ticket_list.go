@@ -198,7 +198,11 @@ func (d *DB) ListTickets(ctx context.Context, f TicketFilter) (TicketPage, error
 	}
 	query := `SELECT ` + columns + ` FROM ` + from + whereClause(where) +
 		` ORDER BY ` + order + ` LIMIT ?`
-	rows, err := d.read.QueryContext(ctx, query, append(args, limit+1)...)
+	queryRows := d.read.QueryContext
+	if fts {
+		queryRows = d.read.QueryPlanned
+	}
+	rows, err := queryRows(ctx, query, append(args, limit+1)...)
 	if err != nil {
 		return TicketPage{}, fmt.Errorf("db: unable to list tickets: %w", err)
 	}
@@ -314,7 +318,11 @@ func (d *DB) countTickets(ctx context.Context, f TicketFilter, fts bool, from st
 		query = `SELECT count(*) FROM (SELECT 1 FROM ` + from + whereClause(where) +
 			` ORDER BY ` + id + ` DESC LIMIT ` + strconv.Itoa(f.CountCap+1) + `) AS capped`
 	}
-	if err := d.read.QueryRowContext(ctx, query, args...).Scan(&total); err != nil {
+	queryRow := d.read.QueryRowContext
+	if fts {
+		queryRow = d.read.QueryRowPlanned
+	}
+	if err := queryRow(ctx, query, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("db: unable to count tickets: %w", err)
 	}
 	return total, nil
