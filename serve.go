@@ -335,9 +335,13 @@ func filesWhere(cfg serveConfig) string {
 // database came from (a fresh tester's restore drill deleted the live
 // helpdesk's newest file when the bucket was swept by rows).
 func sweepOrphans(store *db.DB, files filestore.Files) error {
-	known := map[string]bool{}
-	if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {
-		return err
+	var known map[string]bool
+	if _, journaled := files.(*filestore.Bucket); !journaled {
+		// Only a data folder's sweep reads every row's name.
+		known = map[string]bool{}
+		if err := store.StorageNames(context.Background(), func(n string) { known[n] = true }); err != nil {
+			return err
+		}
 	}
 	n, err := files.Sweep(known)
 	if n > 0 {
