@@ -347,7 +347,22 @@ func sweepOrphans(store *db.DB, files filestore.Files) error {
 	if n > 0 {
 		slog.Info("removed orphan attachment files", "count", n)
 	}
-	return err
+	if err != nil || known == nil {
+		return err
+	}
+	// A data folder is swept by its rows, so the journal the store keeps
+	// of deleted files (for a bucket) means nothing here: drop what is
+	// due, or it would grow by one row for every file ever deleted.
+	ctx := context.Background()
+	for {
+		stale, err := store.StaleFileIntents(ctx)
+		if err != nil || len(stale) == 0 {
+			return err
+		}
+		if err := store.ForgetFileIntents(ctx, stale); err != nil {
+			return err
+		}
+	}
 }
 
 // ensureAdmin creates the first admin on a first start, printing its

@@ -13,11 +13,12 @@ import (
 // once it has committed and before any of its writers hears back, so
 // nobody who saw the change acknowledged is answered from before it. A
 // lookup records the generation before it queries and keeps its answer
-// only if no change committed meanwhile. Every change goes through this
-// process's writer: the data folder's lock keeps a second server out, and
-// the commands that run beside a server only add accounts and keys, which
-// no cached answer covers (only keys that were found are cached; a new key
-// is looked up like an unknown one).
+// only if no change committed meanwhile. On SQLite every change goes
+// through this process's writer: the data folder's lock keeps a second
+// server out, and the commands that run beside a server only add accounts
+// and keys, which no cached answer covers (only keys that were found are
+// cached; a new key is looked up like an unknown one). On PostgreSQL other
+// processes' changes arrive by NOTIFY (engine_postgres.go listen).
 
 // maxCachedLookups bounds each cache; past it the cache starts again empty.
 const maxCachedLookups = 1024
